@@ -1,0 +1,1 @@
+"""CKAN extension of the Département de Loir-et-Cher open data portal."""

@@ -1,0 +1,4 @@
+"""Harvesters of the portal."""
+from ckanext.loiretcher.harvesters.datagouv import DatagouvfrHarvester
+
+__all__ = ["DatagouvfrHarvester"]

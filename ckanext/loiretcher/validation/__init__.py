@@ -1,0 +1,1 @@
+"""Validation of published files against the SCDL Table Schemas."""
