@@ -101,7 +101,7 @@ pg_start() {
     fi
     local ready=0
     for _ in $(seq 1 60); do
-        if "$PG_BIN/pg_isready" -h 127.0.0.1 -p "$PG_PORT" -q; then ready=1; break; fi
+        if "$PG_BIN/pg_isready" -h 127.0.0.1 -p "$PG_PORT" -U postgres -q; then ready=1; break; fi
         sleep 0.5
     done
     [ "$ready" = 1 ] || die "PostgreSQL does not accept connections on 127.0.0.1:$PG_PORT" "$LOG_DIR/postgresql.log"
