@@ -1,9 +1,14 @@
 """Seeds the demo portal: a sysadmin, the Département's organization, datasets.
 
-Usage: python dev/seed_demo.py demo.ini   (idempotent)
+Then runs every ``dev/seed/*.py`` module's ``seed(site)`` in name order, with
+``site`` a ``ckanapi.LocalCKAN`` acting as the sysadmin. Every step is
+idempotent: a second run changes nothing.
+
+Usage: python dev/seed_demo.py demo.ini
 """
 from __future__ import annotations
 
+import importlib.util
 import secrets
 import sys
 from pathlib import Path
@@ -76,6 +81,13 @@ def _seed() -> None:
         except ckanapi.NotFound:
             site.action.package_create(owner_org=org_name, **dataset)
             print(f"dataset {dataset['name']} created")
+    for path in sorted((ROOT / "dev" / "seed").glob("*.py")):
+        spec = importlib.util.spec_from_file_location(f"seed_{path.stem}", path)
+        assert spec and spec.loader
+        module = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(module)
+        print(f"seeding {path.name}")
+        module.seed(site)
 
 
 if __name__ == "__main__":
