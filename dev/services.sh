@@ -2,8 +2,9 @@
 # Starts, stops and checks the services CKAN needs, without Docker:
 # PostgreSQL 15 and Redis from Debian packages, Apache Solr 9 from Maven Central.
 #
-#   dev/services.sh start     install what is missing, start what is not running
-#   dev/services.sh stop      stop what start started
+#   dev/services.sh start [pg|redis|solr]   install what is missing, start
+#                                           what is not running
+#   dev/services.sh stop [pg|redis|solr]    stop what start started
 #   dev/services.sh status    say what runs
 #   dev/services.sh createdb NAME   create a database owned by the ckan role
 #
@@ -25,10 +26,13 @@ SOLR_CORE="ckan"
 
 PG_DATA="$SERVICES_DIR/pg/data"
 PG_RUN="$SERVICES_DIR/pg/run"
+# A Unix socket path is limited to 107 bytes: fall back to a short folder.
+if [ "${#PG_RUN}" -gt 80 ]; then PG_RUN="/tmp/loiretcher-pg-$PG_PORT"; fi
 REDIS_DIR="$SERVICES_DIR/redis"
 SOLR_HOME="$SERVICES_DIR/solr/home"
 SOLR_LIB="${SOLR_LIB:-$SERVICES_DIR/solr-lib}"
 SOLR_PID="$SERVICES_DIR/solr/solr.pid"
+SOLR_CONF="${SOLR_CONF:-$ROOT/dev/solr/conf}"
 
 say() { printf '[services] %s\n' "$*"; }
 
@@ -82,7 +86,7 @@ pg_start() {
         fi
         mkdir -p "$SERVICES_DIR/pg" "$PG_RUN"
         if [ "$(id -u)" -eq 0 ]; then
-            chown -R postgres:postgres "$SERVICES_DIR/pg"
+            chown -R postgres:postgres "$SERVICES_DIR/pg" "$PG_RUN"
             chown postgres:postgres "$LOG_DIR"
         fi
         if [ ! -f "$PG_DATA/PG_VERSION" ]; then
@@ -200,7 +204,7 @@ solr_home() {
     mkdir -p "$SOLR_HOME" "$core_dir/conf"
     # Keep the index (data/) between starts, replace the configuration.
     cp "$ROOT/dev/solr/solr.xml" "$SOLR_HOME/solr.xml"
-    cp "$ROOT/dev/solr/conf/"* "$core_dir/conf/"
+    cp "$SOLR_CONF/"* "$core_dir/conf/"
     cp "$schema" "$core_dir/conf/schema.xml"
     printf 'name=%s\n' "$SOLR_CORE" >"$core_dir/core.properties"
 }
@@ -264,15 +268,23 @@ mkdir -p "$LOG_DIR"
 case "${1:-start}" in
     start)
         started=$(date +%s)
-        pg_start
-        redis_start
-        solr_start
-        say "all services up in $(( $(date +%s) - started )) s (logs: $LOG_DIR)"
+        case "${2:-all}" in
+            pg) pg_start ;;
+            redis) redis_start ;;
+            solr) solr_start ;;
+            all) pg_start; redis_start; solr_start ;;
+            *) die "unknown service ${2}: pg, redis or solr" ;;
+        esac
+        say "services up in $(( $(date +%s) - started )) s (logs: $LOG_DIR)"
         ;;
     stop)
-        solr_stop
-        redis_stop
-        pg_stop
+        case "${2:-all}" in
+            pg) pg_stop ;;
+            redis) redis_stop ;;
+            solr) solr_stop ;;
+            all) solr_stop; redis_stop; pg_stop ;;
+            *) die "unknown service ${2}: pg, redis or solr" ;;
+        esac
         ;;
     status)
         pg_running && say "PostgreSQL: running" || say "PostgreSQL: stopped"
