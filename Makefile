@@ -51,8 +51,10 @@ db-test: services
 	@$(CKAN) -c test.ini db upgrade -p harvest >/dev/null
 	@$(CKAN) -c test.ini db upgrade -p activity >/dev/null
 
+# pytest exits 5 when it collected no test: that is a failure too.
 test: services lint i18n db-test
-	$(BIN)/pytest --ckan-ini=test.ini $(PYTEST_ARGS) tests
+	@$(BIN)/pytest --ckan-ini=test.ini $(PYTEST_ARGS) tests; status=$$?; \
+	if [ $$status -eq 5 ]; then echo "pytest collected no test"; exit 1; fi; exit $$status
 
 demo.ini: dev/demo-options.ini $(INSTALLED)
 	@test -f demo.ini || $(CKAN) generate config demo.ini >/dev/null
