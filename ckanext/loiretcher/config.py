@@ -45,3 +45,49 @@ def datagouv_url() -> str:
 
 def host_name() -> str:
     return tk.config["ckanext.loiretcher.host_name"] or ""
+
+
+# DCAT-AP catalogue (loiretcher_dcat) options.
+
+
+def dcat_exclude_harvested() -> bool:
+    return tk.config["ckanext.loiretcher.dcat.exclude_harvested"]
+
+
+def dcat_publisher_siret() -> str:
+    return tk.config["ckanext.loiretcher.dcat.publisher_siret"] or ""
+
+
+# data.gouv.fr publisher (loiretcher_datagouv) options.
+
+DATAGOUV_API_KEY_ENV = "CKANEXT__LOIRETCHER__DATAGOUV__API_KEY"
+
+
+def datagouv_publish() -> bool:
+    return tk.config["ckanext.loiretcher.datagouv.publish"]
+
+
+def datagouv_publish_url() -> str:
+    return tk.config["ckanext.loiretcher.datagouv.url"].rstrip("/")
+
+
+def datagouv_organization() -> str:
+    return tk.config["ckanext.loiretcher.datagouv.organization"] or ""
+
+
+def datagouv_api_key() -> str:
+    """The write key: the option, else the environment (never logged)."""
+    import os
+
+    return (
+        tk.config["ckanext.loiretcher.datagouv.api_key"]
+        or os.environ.get(DATAGOUV_API_KEY_ENV, "")
+    ).strip()
+
+
+def datagouv_deletion() -> str:
+    return tk.config["ckanext.loiretcher.datagouv.deletion"]
+
+
+def datagouv_publish_harvested() -> bool:
+    return tk.config["ckanext.loiretcher.datagouv.publish_harvested"]
