@@ -9,3 +9,33 @@ __all__ = ["loiretcher"]
 @click.group(short_help="Loir-et-Cher portal commands")
 def loiretcher() -> None:
     """Commands of the Loir-et-Cher open data portal."""
+
+
+@loiretcher.command("init-themes")
+def init_themes() -> None:
+    """Create or update the departmental themes as CKAN groups (idempotent)."""
+    import ckan.plugins.toolkit as tk
+
+    from ckanext.loiretcher.theme_groups import init_theme_groups
+
+    try:
+        result = init_theme_groups()
+    except tk.ValidationError as error:
+        raise click.ClickException(str(error.error_summary)) from error
+    click.echo(
+        tk._(
+            "Themes: {created} created, {updated} updated, {unchanged} unchanged; "
+            "{synced} datasets re-synced with their theme groups."
+        ).format(
+            created=len(result.created),
+            updated=len(result.updated),
+            unchanged=len(result.unchanged),
+            synced=result.datasets_synced,
+        )
+    )
+    for label, names in (
+        (tk._("created"), result.created),
+        (tk._("updated"), result.updated),
+    ):
+        for name in names:
+            click.echo(f"  {label}: {name}")

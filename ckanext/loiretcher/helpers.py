@@ -1,11 +1,127 @@
 """Template helpers of the portal, all prefixed ``loiretcher_``."""
 from __future__ import annotations
 
-from ckanext.loiretcher import config
+from typing import Any
 
-__all__ = ["loiretcher_portal_name"]
+import ckan.plugins.toolkit as tk
+
+from ckanext.loiretcher import config, home, themes
+
+__all__ = [
+    "loiretcher_accessibility_status",
+    "loiretcher_dataset_themes",
+    "loiretcher_home_data",
+    "loiretcher_lang",
+    "loiretcher_links",
+    "loiretcher_portal_name",
+    "loiretcher_theme",
+    "loiretcher_theme_choices",
+    "loiretcher_theme_field",
+    "loiretcher_theme_label",
+    "loiretcher_themes",
+]
 
 
 def loiretcher_portal_name() -> str:
     """Name of the portal, as configured."""
     return config.portal_name()
+
+
+def loiretcher_lang() -> str:
+    """Language of the current request (``fr`` or ``en``; ``fr`` outside one)."""
+    try:
+        lang = tk.h.lang() or ""
+    except RuntimeError:  # no request: CLI, background job
+        lang = ""
+    return lang or tk.config.get("ckan.locale_default") or "fr"
+
+
+def _theme_dict(theme: themes.Theme, lang: str, count: int | None) -> dict[str, Any]:
+    return {
+        "name": theme.name,
+        "label": theme.label(lang),
+        "description": theme.description(lang),
+        "icon_url": theme.icon_path,
+        "eu_theme": theme.eu_theme,
+        "eu_theme_uri": theme.eu_theme_uri,
+        "tag": theme.tag,
+        "count": count,
+    }
+
+
+def loiretcher_themes(with_counts: bool = True) -> list[dict[str, Any]]:
+    """The themes in display order, labelled in the current language.
+
+    With ``with_counts``, each carries ``count``: its number of public
+    datasets, from the cached home page figures.
+    """
+    lang = loiretcher_lang()
+    counts = home.home_data()["theme_counts"] if with_counts else {}
+    return [
+        _theme_dict(theme, lang, counts.get(theme.name, 0) if with_counts else None)
+        for theme in themes.load_themes()
+    ]
+
+
+def loiretcher_theme(name: str) -> dict[str, Any] | None:
+    """One theme, labelled in the current language, or ``None`` if unknown."""
+    theme = themes.get_theme(name)
+    return _theme_dict(theme, loiretcher_lang(), None) if theme else None
+
+
+def loiretcher_theme_label(name: str) -> str:
+    """Label of a theme in the current language (the name if unknown)."""
+    theme = themes.get_theme(name)
+    return theme.label(loiretcher_lang()) if theme else name
+
+
+def loiretcher_dataset_themes(pkg_dict: dict[str, Any]) -> list[dict[str, Any]]:
+    """The themes of a dataset (its ``theme`` field), labelled."""
+    lang = loiretcher_lang()
+    found = []
+    for name in home.parse_theme_value(pkg_dict.get("theme")):
+        theme = themes.get_theme(name)
+        if theme:
+            found.append(_theme_dict(theme, lang, None))
+    return found
+
+
+def loiretcher_theme_choices(
+    field: dict[str, Any] | None = None,
+) -> list[dict[str, Any]]:
+    """Choices of the ``theme`` field, for scheming's ``choices_helper``."""
+    return [
+        {"value": theme.name, "label": theme.labels} for theme in themes.load_themes()
+    ]
+
+
+def loiretcher_theme_field() -> str:
+    """Name of the search index field (and URL parameter) of the theme facet."""
+    return home.THEME_FIELD
+
+
+def loiretcher_home_data() -> dict[str, Any]:
+    """Figures and dataset lists of the home page (cached, see ``home.py``)."""
+    return home.home_data()
+
+
+def loiretcher_links() -> dict[str, str]:
+    """Outside links and contact of the header and footer."""
+    return {
+        "department": config.department_url(),
+        "observatoire": config.observatoire_url(),
+        "datagouv": config.datagouv_url(),
+        "contact_email": config.contact_email(),
+        "host_name": config.host_name(),
+        "audit_date": config.accessibility_audit_date(),
+    }
+
+
+def loiretcher_accessibility_status() -> str:
+    """The RGAA compliance statement, as the law words it."""
+    status = config.accessibility_compliance()
+    if status == "full":
+        return tk._("Accessibility: fully compliant")
+    if status == "none":
+        return tk._("Accessibility: not compliant")
+    return tk._("Accessibility: partially compliant")

@@ -7,10 +7,14 @@ import ckan.plugins as p
 import ckan.plugins.toolkit as tk
 from ckan.lib.plugins import DefaultTranslation
 
+from ckanext.loiretcher import helpers as theme_helpers
+from ckanext.loiretcher import home as theme_home
+from ckanext.loiretcher.dcat import actions as dcat_actions
 from ckanext.loiretcher.harvesters import DatagouvfrHarvester
 
 __all__ = [
     "DatagouvfrHarvesterPlugin",
+    "LoiretcherDcatPlugin",
     "LoiretcherSchemasPlugin",
     "LoiretcherThemePlugin",
 ]
@@ -34,11 +38,59 @@ class LoiretcherThemePlugin(_Translation, p.SingletonPlugin):
 
     p.implements(p.IConfigurer)
     p.implements(p.ITranslation)
+    p.implements(p.IFacets, inherit=True)
+    p.implements(p.IPackageController, inherit=True)
 
     def update_config(self, config: Any) -> None:
         tk.add_template_directory(config, "templates")
         tk.add_public_directory(config, "public")
         tk.add_resource("assets", "loiretcher")
+
+    # IFacets: the themes come first; CKAN's "Groups" facet is dropped since
+    # the theme groups mirror the theme field.
+
+    def dataset_facets(self, facets_dict: Any, package_type: str) -> Any:
+        facets = {theme_home.THEME_FIELD: tk._("Themes")}
+        facets.update((k, v) for k, v in facets_dict.items() if k != "groups")
+        return facets
+
+    def organization_facets(
+        self, facets_dict: Any, organization_type: str, package_type: str | None
+    ) -> Any:
+        return self.dataset_facets(facets_dict, package_type or "dataset")
+
+    # IPackageController: index the themes, mirror them as groups, drop the
+    # cached home page figures when a dataset changes.
+
+    def before_dataset_index(self, pkg_dict: dict[str, Any]) -> dict[str, Any]:
+        names = theme_home.parse_theme_value(pkg_dict.get("theme"))
+        pkg_dict[theme_home.THEME_FIELD] = names
+        return pkg_dict
+
+    def after_dataset_search(
+        self, search_results: dict[str, Any], search_params: dict[str, Any]
+    ) -> dict[str, Any]:
+        facet = search_results.get("search_facets", {}).get(theme_home.THEME_FIELD)
+        if facet:
+            for item in facet.get("items", []):
+                label = theme_helpers.loiretcher_theme_label(item["name"])
+                item["display_name"] = label
+        return search_results
+
+    def after_dataset_create(self, context: Any, pkg_dict: dict[str, Any]) -> None:
+        self._theme_changed(pkg_dict)
+
+    def after_dataset_update(self, context: Any, pkg_dict: dict[str, Any]) -> None:
+        self._theme_changed(pkg_dict)
+
+    def after_dataset_delete(self, context: Any, pkg_dict: dict[str, Any]) -> None:
+        theme_home.invalidate()
+
+    def _theme_changed(self, pkg_dict: dict[str, Any]) -> None:
+        if pkg_dict.get("id"):
+            names = theme_home.parse_theme_value(pkg_dict.get("theme"))
+            theme_home.sync_theme_groups(pkg_dict["id"], names)
+        theme_home.invalidate()
 
 
 @tk.blanket.actions
@@ -54,3 +106,11 @@ class LoiretcherSchemasPlugin(_Translation, p.SingletonPlugin):
 
     def update_config(self, config: Any) -> None:
         tk.add_template_directory(config, "templates")
+
+
+@tk.blanket.actions(dcat_actions)
+@tk.blanket.config_declarations("dcat/config_declaration.yaml")
+class LoiretcherDcatPlugin(p.SingletonPlugin):
+    """The DCAT-AP catalogue for data.gouv.fr: the ``loiretcher_dcat_ap`` profile
+    (an ``ckan.rdf.profiles`` entry point) and what the catalogue leaves out.
+    Load it after ``dcat``."""
