@@ -3,12 +3,17 @@ from __future__ import annotations
 
 import click
 
+from ckanext.loiretcher.validation.cli import validate as validate_command
+
 __all__ = ["loiretcher"]
 
 
 @click.group(short_help="Loir-et-Cher portal commands")
 def loiretcher() -> None:
     """Commands of the Loir-et-Cher open data portal."""
+
+
+loiretcher.add_command(validate_command)
 
 
 @loiretcher.command("init-themes")
