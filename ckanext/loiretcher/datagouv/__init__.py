@@ -1,0 +1,1 @@
+"""data.gouv.fr (udata): the HTTP client and the udata <-> CKAN mapping."""

@@ -1,0 +1,1 @@
+"""Local fake servers the tests, the benchmarks and the demo talk to."""
