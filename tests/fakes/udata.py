@@ -356,7 +356,8 @@ class FakeUdata:
         """Make the next ``times`` requests (``None``: all) whose path and
         query match the regex ``path`` misbehave."""
         fault = _Fault(
-            re.compile(path), frozenset(m.upper() for m in methods) if methods else None,
+            re.compile(path),
+            frozenset(m.upper() for m in methods) if methods else None,
             times, status, None if retry_after is None else str(retry_after), delay,
             html, truncate, drop, transform,
         )
@@ -615,7 +616,7 @@ class _Handler(BaseHTTPRequestHandler):
     fake: FakeUdata
     protocol_version = "HTTP/1.1"
 
-    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002
+    def log_message(self, format: str, *args: Any) -> None:
         pass
 
     def _dispatch(self) -> None:

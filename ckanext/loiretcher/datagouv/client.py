@@ -32,12 +32,12 @@ __all__ = [
     "UdataClient",
     "UdataConnectionError",
     "UdataError",
-    "UdataGone",
+    "UdataGoneError",
     "UdataHTTPError",
-    "UdataNotFound",
+    "UdataNotFoundError",
     "UdataPaginationError",
     "UdataResponseError",
-    "UdataTimeout",
+    "UdataTimeoutError",
 ]
 
 log = logging.getLogger(__name__)
@@ -77,7 +77,7 @@ class UdataError(Exception):
         return text % self.params
 
 
-class UdataTimeout(UdataError):
+class UdataTimeoutError(UdataError):
     """No answer within the timeout (after every retry)."""
 
 
@@ -93,11 +93,11 @@ class UdataHTTPError(UdataError):
         super().__init__(template, status=status, **params)
 
 
-class UdataNotFound(UdataHTTPError):
+class UdataNotFoundError(UdataHTTPError):
     """HTTP 404: unknown to the instance (or private)."""
 
 
-class UdataGone(UdataHTTPError):
+class UdataGoneError(UdataHTTPError):
     """HTTP 410: deleted at the source."""
 
 
@@ -280,7 +280,7 @@ class UdataClient:
         except requests.Timeout as exc:
             connect_only = isinstance(exc, requests.ConnectTimeout)
             return _Attempt(
-                UdataTimeout(
+                UdataTimeoutError(
                     N_("No answer from %(url)s within %(timeout)s s "
                        "(%(attempts)s attempts)."),
                     url=shown_url, timeout=_seconds(self.timeout), attempts=attempts,
@@ -342,12 +342,12 @@ class UdataClient:
                 retryable=idempotent or status in _NOT_PROCESSED,
             )
         if status == 404:
-            raise UdataNotFound(
+            raise UdataNotFoundError(
                 N_("%(url)s does not exist (HTTP %(status)s)."),
                 status=status, url=shown_url,
             )
         if status == 410:
-            raise UdataGone(
+            raise UdataGoneError(
                 N_("%(url)s was deleted at the source (HTTP %(status)s)."),
                 status=status, url=shown_url,
             )
