@@ -10,6 +10,7 @@ from ckanext.loiretcher import config, home, themes
 __all__ = [
     "loiretcher_accessibility_status",
     "loiretcher_dataset_themes",
+    "loiretcher_dataset_type_label",
     "loiretcher_home_data",
     "loiretcher_lang",
     "loiretcher_links",
@@ -19,6 +20,7 @@ __all__ = [
     "loiretcher_theme_field",
     "loiretcher_theme_label",
     "loiretcher_themes",
+    "loiretcher_type_registered",
 ]
 
 
@@ -125,3 +127,29 @@ def loiretcher_accessibility_status() -> str:
     if status == "none":
         return tk._("Accessibility: not compliant")
     return tk._("Accessibility: partially compliant")
+
+
+def loiretcher_type_registered(dataset_type: str) -> bool:
+    """Whether the dataset type has its own pages (``/<type>/<name>``)."""
+    from flask import current_app
+
+    return f"{dataset_type}.read" in current_app.view_functions
+
+
+def loiretcher_dataset_type_label(dataset_type: str, plural: bool = False) -> str:
+    """Label of a dataset type of the portal (docs/fields.rst)."""
+    if plural:
+        labels = {
+            "dataset": tk._("datasets"),
+            "subvention": tk._("subsidies"),
+            "deliberation": tk._("deliberations"),
+            "budget": tk._("budgets"),
+        }
+    else:
+        labels = {
+            "dataset": tk._("Dataset"),
+            "subvention": tk._("Subsidy"),
+            "deliberation": tk._("Deliberation"),
+            "budget": tk._("Budget"),
+        }
+    return labels.get(dataset_type, dataset_type)

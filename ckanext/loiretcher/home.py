@@ -20,6 +20,7 @@ import logging
 from collections.abc import Iterable
 from typing import Any
 
+import ckan.plugins as p
 import ckan.plugins.toolkit as tk
 from ckan import model
 from ckan.lib.redis import connect_to_redis
@@ -109,7 +110,7 @@ def _compute() -> dict[str, Any]:
         if item["name"] in counts:
             counts[item["name"]] = item["count"]
 
-    by_views = tk.plugin_loaded("tracking")
+    by_views = p.plugin_loaded("tracking")
     try:
         popular = _search(
             q="*:*",
