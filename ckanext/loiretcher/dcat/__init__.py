@@ -1,0 +1,1 @@
+"""The DCAT-AP catalogue data.gouv.fr harvests: RDF profile and catalogue filters."""

@@ -1,0 +1,302 @@
+"""The DCAT-AP catalogue, parsed with rdflib as data.gouv.fr's harvester reads it."""
+from __future__ import annotations
+
+import pytest
+import rdflib
+from ckan import model
+from ckan.tests import factories
+from ckan.tests.helpers import call_action
+from rdflib import RDF, XSD, Literal, URIRef
+
+from tests.dcat.conftest import (
+    ADMS,
+    DCAT,
+    DCT,
+    FOAF,
+    FORMATS,
+    HYDRA,
+    SCDL,
+    SIRET,
+    SKOS,
+    SPDX,
+    catalog_ids,
+    catalog_marks,
+    create_dataset,
+    dataset_node,
+    local_path,
+    parse,
+)
+
+pytestmark = catalog_marks
+
+EU = "http://publications.europa.eu/resource/authority/"
+LOV2 = URIRef("https://www.etalab.gouv.fr/licence-ouverte-open-licence")
+TYPES = ["dataset", "subvention", "deliberation", "budget"]
+
+
+@pytest.mark.parametrize("dataset_type", TYPES)
+@pytest.mark.parametrize("fmt", sorted(FORMATS))
+def test_catalogue_describes_every_property(app, dataset_type, fmt):
+    organization = factories.Organization(title="Département de Loir-et-Cher")
+    dataset = create_dataset(dataset_type, owner_org=organization["id"])
+
+    graph = parse(app.get(f"/catalog.{fmt}"), fmt)
+    node = dataset_node(graph, dataset["id"])
+
+    catalog = graph.value(predicate=RDF.type, object=DCAT.Catalog, any=False)
+    assert (catalog, DCAT.dataset, node) in graph
+    # The identifier is the CKAN id, never the name.
+    assert list(graph.objects(node, DCT.identifier)) == [Literal(dataset["id"])]
+    assert graph.value(node, DCT.title) == Literal(f"Jeu {dataset_type}")
+    assert {str(k) for k in graph.objects(node, DCAT.keyword)} == {
+        "finances",
+        "département",
+    }
+    assert list(graph.objects(node, DCAT.theme)) == [URIRef(EU + "data-theme/ECON")]
+    assert list(graph.objects(node, DCT.accrualPeriodicity)) == [
+        URIRef(EU + "frequency/ANNUAL")
+    ]
+    assert graph.value(node, DCAT.landingPage) == URIRef(
+        f"http://test.ckan.net/{dataset_type}/{dataset['name']}"
+    )
+    assert graph.value(node, DCT.language) == URIRef(EU + "language/FRA")
+    assert graph.value(node, DCT.accessRights) == URIRef(EU + "access-right/PUBLIC")
+
+    # Temporal coverage
+    (period,) = graph.objects(node, DCT.temporal)
+    assert (period, RDF.type, DCT.PeriodOfTime) in graph
+    assert graph.value(period, DCAT.startDate) == Literal(
+        "2025-01-01", datatype=XSD.date
+    )
+    assert graph.value(period, DCAT.endDate) == Literal("2025-12-31", datatype=XSD.date)
+
+    # The INSEE zone
+    (zone,) = graph.objects(node, DCT.spatial)
+    assert zone == URIRef("https://geo.api.gouv.fr/departements/41")
+    assert (zone, RDF.type, DCT.Location) in graph
+    assert graph.value(zone, DCT.identifier) == Literal("fr:departement:41")
+    assert graph.value(zone, SKOS.notation) == Literal("41")
+
+    # The licence, as data.gouv.fr recognises it
+    assert list(graph.objects(node, DCT.license)) == [LOV2]
+    assert (LOV2, RDF.type, DCT.LicenseDocument) in graph
+
+    # Contact point
+    contact = graph.value(node, DCAT.contactPoint)
+    assert contact is not None
+
+    # Publisher
+    (publisher,) = graph.objects(node, DCT.publisher)
+    assert (publisher, RDF.type, FOAF.Agent) in graph
+    if dataset_type in SCDL:
+        assert graph.value(publisher, FOAF.name) == Literal(
+            "Département de Loir-et-Cher"
+        )
+        assert graph.value(publisher, DCT.identifier) == Literal(SIRET)
+        identifier = graph.value(publisher, ADMS.identifier)
+        assert graph.value(identifier, SKOS.notation) == Literal(SIRET)
+    else:
+        assert graph.value(publisher, FOAF.name) == Literal(organization["title"])
+
+    # Distributions
+    distributions = {
+        str(graph.value(d, DCT.identifier)): d
+        for d in graph.objects(node, DCAT.distribution)
+    }
+    assert set(distributions) == {r["id"] for r in dataset["resources"]}
+    main = distributions[dataset["resources"][0]["id"]]
+    assert list(graph.objects(main, DCT.license)) == [LOV2]
+    assert graph.value(main, DCAT.downloadURL) == URIRef(
+        "http://test.ckan.net/files/donnees-2025.csv"
+    )
+    assert graph.value(main, DCAT.byteSize) == Literal(
+        1234, datatype=XSD.nonNegativeInteger
+    )
+    assert graph.value(main, DCAT.mediaType) == URIRef(
+        "http://www.iana.org/assignments/media-types/text/csv"
+    )
+    assert graph.value(main, DCT["format"]) == URIRef(EU + "file-type/CSV")
+    checksum = graph.value(main, SPDX.checksum)
+    assert graph.value(checksum, SPDX.algorithm) == SPDX.checksumAlgorithm_sha256
+    assert graph.value(checksum, SPDX.checksumValue) == Literal(
+        "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08",
+        datatype=XSD.hexBinary,
+    )
+
+    if dataset_type in SCDL:
+        name, version = SCDL[dataset_type]
+        schema = URIRef(
+            f"https://schema.data.gouv.fr/schemas/{name}/{version}/schema.json"
+        )
+        assert list(graph.objects(main, DCT.conformsTo)) == [schema]
+        assert (schema, RDF.type, DCT.Standard) in graph
+        # A file that failed its checks is not declared conformant.
+        refused = distributions[dataset["resources"][1]["id"]]
+        assert list(graph.objects(refused, DCT.conformsTo)) == []
+        assert list(graph.objects(refused, DCT.license)) == [LOV2]
+    else:
+        assert list(graph.objects(main, DCT.conformsTo)) == []
+
+
+@pytest.mark.parametrize("fmt", sorted(FORMATS))
+def test_dataset_endpoint_has_the_same_description(app, fmt):
+    dataset = create_dataset("subvention")
+
+    graph = parse(app.get(f"/dataset/{dataset['id']}.{fmt}"), fmt)
+    node = dataset_node(graph, dataset["id"])
+    assert graph.value(node, DCT.accrualPeriodicity) == URIRef(EU + "frequency/ANNUAL")
+    assert len(list(graph.objects(node, DCAT.distribution))) == 2
+    assert len(list(graph.triples((None, DCT.conformsTo, None)))) == 1
+
+    by_name = parse(app.get(f"/dataset/{dataset['name']}.{fmt}"), fmt)
+    assert dataset_node(by_name, dataset["id"]) is not None
+
+
+@pytest.mark.parametrize(
+    ("license_id", "expected"),
+    [
+        ("odc-odbl", URIRef("http://opendatacommons.org/licenses/odbl/summary/")),
+        ("fr-lo", URIRef(
+            "https://www.etalab.gouv.fr/wp-content/uploads/2014/05/Licence_Ouverte.pdf"
+        )),
+        ("other-open", None),
+    ],
+)
+def test_licences_data_gouv_fr_recognises(app, license_id, expected):
+    dataset = create_dataset("dataset", license_id=license_id)
+    graph = parse(app.get("/catalog.ttl"), "ttl")
+    node = dataset_node(graph, dataset["id"])
+    (licence,) = graph.objects(node, DCT.license)
+    if expected is None:
+        # No URL on data.gouv.fr: its licence guesser reads the id in the label.
+        assert isinstance(licence, rdflib.BNode)
+        assert str(graph.value(licence, rdflib.RDFS.label)) == license_id
+    else:
+        assert licence == expected
+    (distribution,) = graph.objects(node, DCAT.distribution)
+    assert graph.value(distribution, DCT.license) == licence
+
+
+def test_dataset_without_optional_metadata_is_still_valid_rdf(app):
+    sysadmin = factories.Sysadmin()
+    dataset = call_action(
+        "package_create", {"user": sysadmin["name"]}, name="minimal", title="Minimal"
+    )
+    graph = parse(app.get("/catalog.ttl"), "ttl")
+    node = dataset_node(graph, dataset["id"])
+    for predicate in (DCT.license, DCT.temporal, DCT.spatial, DCAT.theme):
+        assert list(graph.objects(node, predicate)) == []
+
+
+def test_private_and_draft_datasets_never_appear(app):
+    organization = factories.Organization()
+    public = create_dataset("subvention", owner_org=organization["id"])
+    private = create_dataset("subvention", owner_org=organization["id"], private=True)
+    draft = create_dataset("dataset", owner_org=organization["id"], state="draft")
+    assert model.Package.get(draft["id"]).state == "draft"
+
+    for fmt in FORMATS:
+        ids = catalog_ids(parse(app.get(f"/catalog.{fmt}"), fmt))
+        assert ids == {public["id"]}
+        # Not even when asked for through the catalogue's own query options.
+        query = f"/catalog.{fmt}?q=id:{private['id']}"
+        assert catalog_ids(parse(app.get(query), fmt)) == set()
+
+    for hidden in (private, draft):
+        response = app.get(f"/dataset/{hidden['id']}.ttl")
+        assert response.status_code in (403, 404)
+
+
+def _harvest_source():
+    sysadmin = factories.Sysadmin()
+    return call_action(
+        "harvest_source_create",
+        {"user": sysadmin["name"]},
+        name="udata-source",
+        title="data.gouv.fr",
+        url="https://www.data.gouv.fr",
+        source_type="datagouvfr",
+    )
+
+
+def _harvested_by_ckanext_harvest(source):
+    from ckanext.harvest.model import HarvestJob, HarvestObject
+
+    dataset = create_dataset("dataset", title="Moissonné par une source")
+    job = HarvestJob(source_id=source["id"])
+    job.save()
+    HarvestObject(
+        guid="remote-1", job=job, harvest_source_id=source["id"],
+        package_id=dataset["id"],
+        current=True,
+    ).save()
+    from ckan.lib.search import rebuild
+
+    rebuild(dataset["id"])
+    return dataset
+
+
+def test_harvested_datasets_and_sources_are_left_out_by_default(app):
+    own = create_dataset("dataset")
+    with_guid = create_dataset(
+        "dataset", extras_fields={"guid": "5f0c7e3b2a1d4c0012345678"}
+    )
+    with_url = create_dataset(
+        "dataset",
+        extras_fields={"harvest_url": "https://www.data.gouv.fr/datasets/abc/"},
+    )
+    source = _harvest_source()
+    harvested = _harvested_by_ckanext_harvest(source)
+
+    ids = catalog_ids(parse(app.get("/catalog.ttl"), "ttl"))
+    assert ids == {own["id"]}
+    assert source["id"] not in ids
+    assert {with_guid["id"], with_url["id"], harvested["id"]}.isdisjoint(ids)
+
+
+@pytest.mark.ckan_config("ckanext.loiretcher.dcat.exclude_harvested", "false")
+def test_harvested_datasets_can_be_included(app):
+    own = create_dataset("dataset")
+    with_guid = create_dataset(
+        "dataset", extras_fields={"guid": "5f0c7e3b2a1d4c0012345678"}
+    )
+    source = _harvest_source()
+    harvested = _harvested_by_ckanext_harvest(source)
+
+    graph = parse(app.get("/catalog.ttl"), "ttl")
+    # Harvest sources never, whatever the option.
+    assert catalog_ids(graph) == {own["id"], with_guid["id"], harvested["id"]}
+    # Even a harvested dataset is identified by its CKAN id, not its guid.
+    assert dataset_node(graph, with_guid["id"]) is not None
+
+
+def test_paging_over_250_datasets_with_hydra_next_links(app):
+    sysadmin = factories.Sysadmin()
+    context = {"user": sysadmin["name"]}
+    created = {
+        call_action(
+            "package_create", dict(context), name=f"jeu-{i:03d}", title=f"Jeu {i}"
+        )["id"]
+        for i in range(250)
+    }
+
+    seen: list[str] = []
+    url: str | None = "/catalog.ttl"
+    pages = 0
+    while url:
+        graph = parse(app.get(url), "ttl")
+        pages += 1
+        ids = catalog_ids(graph)
+        assert len(ids) <= 100
+        seen.extend(ids)
+        (collection,) = graph.subjects(RDF.type, HYDRA.PagedCollection)
+        assert int(graph.value(collection, HYDRA.totalItems)) == 250
+        following = graph.value(collection, HYDRA.next)
+        # data.gouv.fr's DCAT backend follows hydra:next or hydra:nextPage.
+        assert following == graph.value(collection, HYDRA.nextPage)
+        url = local_path(str(following)) if following else None
+        assert pages <= 3
+
+    assert pages == 3
+    assert len(seen) == 250
+    assert set(seen) == created
