@@ -209,14 +209,14 @@ def file_type_uri(fmt: str | None) -> str | None:
 
 def media_type_uri(mimetype: str | None, fmt: str | None = None) -> str | None:
     """IANA URI of a media type, guessed from the format when there is none."""
-    value = (mimetype or "").strip().lower()
+    value = (mimetype or "").split(";")[0].strip().lower()
     if value.startswith(IANA_MEDIA_TYPE_PREFIX):
         return value
     if not value and fmt:
         value = _MEDIA_TYPES.get(fmt.strip().lower().lstrip("."), "")
-    if not value or "/" not in value or " " in value:
+    if not value or value.count("/") != 1 or " " in value:
         return None
-    return IANA_MEDIA_TYPE_PREFIX + value.split(";")[0].strip()
+    return IANA_MEDIA_TYPE_PREFIX + value
 
 
 def schema_url(name: str | None, version: str | None) -> str | None:
