@@ -29,6 +29,7 @@ __all__ = [
     "DEFAULT_PAGE_SIZE",
     "DEFAULT_TIMEOUT",
     "Page",
+    "UdataAuthError",
     "UdataClient",
     "UdataConnectionError",
     "UdataError",
@@ -38,6 +39,7 @@ __all__ = [
     "UdataPaginationError",
     "UdataResponseError",
     "UdataTimeoutError",
+    "UdataValidationError",
 ]
 
 log = logging.getLogger(__name__)
@@ -107,6 +109,22 @@ class UdataResponseError(UdataError):
 
 class UdataPaginationError(UdataError):
     """A listing that cannot be trusted to be complete."""
+
+
+class UdataAuthError(UdataHTTPError):
+    """HTTP 401/403 on a write: the API key is wrong or may not write there."""
+
+
+class UdataValidationError(UdataHTTPError):
+    """HTTP 400 on a write: udata refused the data; ``errors`` maps each
+    field to its messages, as udata gives them."""
+
+    def __init__(
+        self, template: str, *, status: int, errors: dict[str, list[str]],
+        **params: Any,
+    ) -> None:
+        self.errors = errors
+        super().__init__(template, status=status, **params)
 
 
 @dataclass
@@ -454,6 +472,94 @@ class UdataClient:
                 N_("%(url)s did not return an organization."), url=self.url(path)
             )
         return body
+
+    # -- writes (the publisher; the API key goes in X-API-KEY) ------------
+
+    def create_dataset(self, payload: Mapping[str, Any]) -> dict[str, Any]:
+        """``POST /api/1/datasets/``: the created record."""
+        return self._write("POST", "/api/1/datasets/", payload, (200, 201))
+
+    def update_dataset(
+        self, dataset_id: str, payload: Mapping[str, Any]
+    ) -> dict[str, Any]:
+        """``PUT /api/1/datasets/<id>/``: the updated record."""
+        path = f"/api/1/datasets/{_segment(dataset_id)}/"
+        return self._write("PUT", path, payload, (200,))
+
+    def delete_dataset(self, dataset_id: str) -> None:
+        """``DELETE /api/1/datasets/<id>/``."""
+        self._write("DELETE", f"/api/1/datasets/{_segment(dataset_id)}/", None,
+                    (200, 204))
+
+    def create_resource(
+        self, dataset_id: str, payload: Mapping[str, Any]
+    ) -> dict[str, Any]:
+        """``POST /api/1/datasets/<id>/resources/``: the created resource."""
+        path = f"/api/1/datasets/{_segment(dataset_id)}/resources/"
+        return self._write("POST", path, payload, (200, 201))
+
+    def update_resource(
+        self, dataset_id: str, resource_id: str, payload: Mapping[str, Any]
+    ) -> dict[str, Any]:
+        """``PUT /api/1/datasets/<id>/resources/<rid>/``."""
+        path = (f"/api/1/datasets/{_segment(dataset_id)}/resources/"
+                f"{_segment(resource_id)}/")
+        return self._write("PUT", path, payload, (200,))
+
+    def delete_resource(self, dataset_id: str, resource_id: str) -> None:
+        """``DELETE /api/1/datasets/<id>/resources/<rid>/``."""
+        path = (f"/api/1/datasets/{_segment(dataset_id)}/resources/"
+                f"{_segment(resource_id)}/")
+        self._write("DELETE", path, None, (200, 204))
+
+    def _write(
+        self, method: str, path: str, payload: Mapping[str, Any] | None,
+        expected: tuple[int, ...],
+    ) -> Any:
+        if not self.api_key:
+            raise UdataAuthError(
+                N_("No API key to write to %(url)s."), status=401, url=self.url(path)
+            )
+        response = self.request(
+            method, path, json=payload, expected=(*expected, 400, 401, 403),
+            authenticated=True,
+        )
+        status = response.status_code
+        if status in (401, 403):
+            raise UdataAuthError(
+                N_("%(url)s refused the API key (HTTP %(status)s)."),
+                status=status, url=response.url,
+            )
+        if status == 400:
+            errors = _field_errors(response)
+            raise UdataValidationError(
+                N_("%(url)s refused the data (HTTP %(status)s): %(detail)s"),
+                status=status, url=response.url, errors=errors,
+                detail="; ".join(f"{k}: {' '.join(v)}" for k, v in errors.items())
+                or _detail(response),
+            )
+        if status == 204 or not response.content:
+            return None
+        return decode_json(response)
+
+
+def _field_errors(response: requests.Response) -> dict[str, list[str]]:
+    """udata's ``{"errors": {field: [messages]}}`` as plain strings."""
+    try:
+        body = response.json()
+    except ValueError:
+        return {}
+    errors = body.get("errors") if isinstance(body, dict) else None
+    if not isinstance(errors, dict):
+        return {}
+    flat: dict[str, list[str]] = {}
+    for key, value in errors.items():
+        items = value if isinstance(value, list) else [value]
+        flat[str(key)] = [
+            item if isinstance(item, str) else jsonlib.dumps(item, ensure_ascii=False)
+            for item in items
+        ]
+    return flat
 
 
 def decode_json(response: requests.Response) -> Any:
