@@ -81,7 +81,7 @@ def loiretcher_dataset_themes(pkg_dict: dict[str, Any]) -> list[dict[str, Any]]:
     """The themes of a dataset (its ``theme`` field), labelled."""
     lang = loiretcher_lang()
     found = []
-    for name in home.parse_theme_value(pkg_dict.get("theme")):
+    for name in home.dataset_theme_names(pkg_dict):
         theme = themes.get_theme(name)
         if theme:
             found.append(_theme_dict(theme, lang, None))

@@ -32,6 +32,7 @@ log = logging.getLogger(__name__)
 __all__ = [
     "HIGHLIGHTED_TYPES",
     "THEME_FIELD",
+    "dataset_theme_names",
     "home_data",
     "invalidate",
     "parse_theme_value",
@@ -74,6 +75,16 @@ def parse_theme_value(value: Any) -> list[str]:
     return [name for name in themes.theme_names() if name in wanted]
 
 
+def dataset_theme_names(pkg_dict: dict[str, Any]) -> list[str]:
+    """Theme names of a dataset dict: its ``theme`` field, or extra without scheming."""
+    if "theme" in pkg_dict:
+        return parse_theme_value(pkg_dict["theme"])
+    for extra in pkg_dict.get("extras") or []:
+        if extra.get("key") == "theme":
+            return parse_theme_value(extra.get("value"))
+    return []
+
+
 def _summary(dataset: dict[str, Any]) -> dict[str, Any]:
     notes = " ".join((dataset.get("notes") or "").split())
     if len(notes) > _NOTES_LENGTH:
@@ -88,7 +99,7 @@ def _summary(dataset: dict[str, Any]) -> dict[str, Any]:
         "metadata_modified": dataset.get("metadata_modified") or "",
         "metadata_created": dataset.get("metadata_created") or "",
         "num_resources": dataset.get("num_resources") or 0,
-        "themes": parse_theme_value(dataset.get("theme")),
+        "themes": dataset_theme_names(dataset),
     }
 
 
@@ -231,4 +242,7 @@ def sync_theme_groups(package_id: str, names: list[str]) -> int:
             member.state = "deleted"
             model.Session.add(member)
             changes += 1
+    if changes:
+        # Core selects (package dictization, indexing) do not autoflush.
+        model.Session.flush()
     return changes

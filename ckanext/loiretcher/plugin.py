@@ -88,7 +88,7 @@ class LoiretcherThemePlugin(_Translation, p.SingletonPlugin):
 
     def _theme_changed(self, pkg_dict: dict[str, Any]) -> None:
         if pkg_dict.get("id"):
-            names = theme_home.parse_theme_value(pkg_dict.get("theme"))
+            names = theme_home.dataset_theme_names(pkg_dict)
             theme_home.sync_theme_groups(pkg_dict["id"], names)
         theme_home.invalidate()
 
