@@ -284,7 +284,7 @@ def _compare(params: dict[str, Any], where: _Binding) -> RowRun | None:
         try:
             if compare(left, right):
                 return None
-        except TypeError:  # values of different types cannot be compared
+        except (TypeError, ArithmeticError):  # not comparable (e.g. NaN)
             return None
         return [(column, "compare-columns-value", cells[first],
                  m.compare_message(column, op, column2, cells[first], cells[second]))]
@@ -310,10 +310,14 @@ def _sum(params: dict[str, Any], where: _Binding) -> RowRun | None:
             if value is None or i in bad:
                 return None
             found.append(value)
-        if sum(found) == total:
-            return None
+        try:
+            computed = sum(found)
+            if computed == total:
+                return None
+        except ArithmeticError:  # a signalling NaN
+            computed = "?"
         return [(column, "sum-columns-value", cells[total_at],
-                 m.sum_message(column, cells[total_at], columns, sum(found)))]
+                 m.sum_message(column, cells[total_at], columns, computed))]
 
     return run
 

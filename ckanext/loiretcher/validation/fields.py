@@ -19,7 +19,7 @@ __all__ = ["BAD", "Column", "compile_field"]
 
 BAD: Any = object()
 
-_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+_ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 _DEFAULT_TRUE = ["true", "True", "TRUE", "1"]
 _DEFAULT_FALSE = ["false", "False", "FALSE", "0"]
 
@@ -84,7 +84,7 @@ def _read_date(cell: str) -> Any:
         try:
             return datetime.date.fromisoformat(cell)
         except ValueError:
-            return None
+            pass
     try:
         return datetime.datetime.strptime(cell, "%Y-%m-%d").date()
     except Exception:
@@ -146,8 +146,20 @@ class Column:
         self.cast = self._compile()
 
     def _predicate(self, name: str, constraint: Any) -> Callable[[Any], bool]:
+        check = self._bare_predicate(name, constraint)
+
+        def safe(value: Any) -> bool:
+            # A signalling NaN raises on comparison: it is never within bounds.
+            try:
+                return bool(check(value))
+            except ArithmeticError:
+                return False
+
+        return check if name in ("pattern", "minLength", "maxLength") else safe
+
+    def _bare_predicate(self, name: str, constraint: Any) -> Callable[[Any], Any]:
         if name == "pattern":
-            return re.compile(f"^{constraint}$").match  # type: ignore[return-value]
+            return re.compile(f"^{constraint}$").match
         if name == "minLength":
             return lambda value: len(value) >= constraint
         if name == "maxLength":

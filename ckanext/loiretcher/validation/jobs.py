@@ -1,0 +1,70 @@
+"""Background job: validate a resource's file and store the result.
+
+Queued by the chained resource actions (``logic/action.py``) for large
+uploads and linked files; run by ``ckan jobs worker``.
+"""
+from __future__ import annotations
+
+import logging
+from typing import Any, cast
+
+import ckan.plugins.toolkit as tk
+from ckan import model
+from ckan.types import Context
+
+from ckanext.loiretcher.logic import resource_validation as rv
+
+__all__ = ["validate_resource"]
+
+log = logging.getLogger(__name__)
+
+
+def _context() -> Context:
+    site_user = tk.get_action("get_site_user")(
+        cast(Context, {"ignore_auth": True}), {}
+    )
+    return cast(Context, {"user": site_user["name"], "ignore_auth": True})
+
+
+def _still_waiting(resource: dict[str, Any], token: str) -> bool:
+    report = resource.get("validation_report") or {}
+    return (
+        resource.get("validation_status") == "pending"
+        and isinstance(report, dict)
+        and report.get("token") == token
+    )
+
+
+def validate_resource(resource_id: str, token: str) -> str:
+    """Validate the file of ``resource_id`` if it still waits for ``token``.
+
+    A job whose file was replaced or deleted since it was queued does
+    nothing (a newer job holds the new token). Returns the status stored, or
+    why nothing was stored (``gone``, ``superseded``, ``not-scdl``).
+    """
+    context = _context()
+    try:
+        resource = tk.get_action("resource_show")(dict(context), {"id": resource_id})
+    except tk.ObjectNotFound:
+        return "gone"
+    if not _still_waiting(resource, token):
+        return "superseded"
+    package = model.Package.get(resource["package_id"])
+    short_name = rv.scdl_schema_for_type(package.type if package else None)
+    if not short_name:
+        return "not-scdl"
+    try:
+        with rv.local_copy(resource) as path:
+            fields = rv.run_validation(path, short_name)
+    except rv.FetchError as error:
+        fields = rv.error_fields(str(error))
+    # The file may have been replaced while it was being read.
+    current = tk.get_action("resource_show")(dict(context), {"id": resource_id})
+    if not _still_waiting(current, token):
+        return "superseded"
+    tk.get_action("resource_patch")(
+        cast(Context, {**context, rv.PORTAL_WRITE: True}),
+        {"id": resource_id, **fields},
+    )
+    log.info("resource %s validated: %s", resource_id, fields["validation_status"])
+    return fields["validation_status"]
