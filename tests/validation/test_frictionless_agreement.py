@@ -75,13 +75,16 @@ def _our_errors(path: Path, schema: str) -> set[tuple]:
 def assert_agree(path: Path, schema: str) -> set[tuple]:
     theirs = _frictionless_errors(path, schema)
     ours = _our_errors(path, schema)
-    assert ours == theirs, {"only ours": ours - theirs, "only frictionless": theirs - ours}
+    assert ours == theirs, {
+        "only ours": ours - theirs, "only frictionless": theirs - ours
+    }
     return ours
 
 
 @pytest.mark.parametrize("schema", sorted(VALID_ROWS))
 def test_valid_files(tmp_path, schema):
-    path = write(tmp_path / "valid.csv", csv_text(VALID_ROWS[schema], [row(schema)] * 5))
+    text = csv_text(VALID_ROWS[schema], [row(schema)] * 5)
+    path = write(tmp_path / "valid.csv", text)
     assert assert_agree(path, schema) == set()
 
 
