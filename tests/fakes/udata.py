@@ -97,6 +97,9 @@ class FakeUdata:
         self.requests: list[FakeRequest] = []
         self.total_offset = 0
         self.repeat_page: int | None = None
+        # False: listings give resources as a link, like API v2 (the full
+        # record is then only on the dataset's own URL).
+        self.inline_resources = True
         self.lock = threading.RLock()
         self._faults: list[_Fault] = []
         self._routes: list[tuple[str, re.Pattern[str], Callable[..., FakeResponse]]]
@@ -505,8 +508,16 @@ class FakeUdata:
             query.update(page=[str(number)], page_size=[str(size)])
             return f"{self.url}{request.path}?{urlencode(query, doseq=True)}"
 
+        data = [self.public(r) for r in chunk]
+        if not self.inline_resources:
+            for body in data:
+                body["resources"] = {
+                    "rel": "subsection", "type": "GET",
+                    "href": f"{self.url}/api/2/datasets/{body['id']}/resources/",
+                    "total": len(body["resources"]),
+                }
         return FakeResponse(200, {
-            "data": [self.public(r) for r in chunk],
+            "data": data,
             "page": page,
             "page_size": size,
             "total": total,
