@@ -91,3 +91,15 @@ def datagouv_deletion() -> str:
 
 def datagouv_publish_harvested() -> bool:
     return tk.config["ckanext.loiretcher.datagouv.publish_harvested"]
+
+
+def harvest_backoff() -> float:
+    return float(tk.config["ckanext.loiretcher.harvest.backoff"])
+
+
+def harvest_max_backoff() -> float:
+    return float(tk.config["ckanext.loiretcher.harvest.max_backoff"])
+
+
+def harvest_max_retry_after() -> float:
+    return float(tk.config["ckanext.loiretcher.harvest.max_retry_after"])
