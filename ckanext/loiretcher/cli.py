@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import click
 
+from ckanext.loiretcher.datagouv.cli import publish_datagouv as publish_command
 from ckanext.loiretcher.validation.cli import validate as validate_command
 
 __all__ = ["loiretcher"]
@@ -14,6 +15,7 @@ def loiretcher() -> None:
 
 
 loiretcher.add_command(validate_command)
+loiretcher.add_command(publish_command)
 
 
 @loiretcher.command("init-themes")

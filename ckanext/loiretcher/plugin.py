@@ -9,11 +9,13 @@ from ckan.lib.plugins import DefaultTranslation
 
 from ckanext.loiretcher import helpers as theme_helpers
 from ckanext.loiretcher import home as theme_home
+from ckanext.loiretcher.datagouv import publisher as datagouv_publisher
 from ckanext.loiretcher.dcat import actions as dcat_actions
 from ckanext.loiretcher.harvesters import DatagouvfrHarvester
 
 __all__ = [
     "DatagouvfrHarvesterPlugin",
+    "LoiretcherDatagouvPlugin",
     "LoiretcherDcatPlugin",
     "LoiretcherSchemasPlugin",
     "LoiretcherThemePlugin",
@@ -114,3 +116,21 @@ class LoiretcherDcatPlugin(p.SingletonPlugin):
     """The DCAT-AP catalogue for data.gouv.fr: the ``loiretcher_dcat_ap`` profile
     (an ``ckan.rdf.profiles`` entry point) and what the catalogue leaves out.
     Load it after ``dcat``."""
+
+
+@tk.blanket.config_declarations("datagouv/config_declaration.yaml")
+class LoiretcherDatagouvPlugin(p.SingletonPlugin):
+    """Publication to data.gouv.fr: a background job after each change of a
+    dataset (``ckanext.loiretcher.datagouv.publish``); the command is
+    ``ckan loiretcher publish-datagouv``."""
+
+    p.implements(p.IPackageController, inherit=True)
+
+    def after_dataset_create(self, context: Any, pkg_dict: dict[str, Any]) -> None:
+        datagouv_publisher.enqueue_publication(pkg_dict)
+
+    def after_dataset_update(self, context: Any, pkg_dict: dict[str, Any]) -> None:
+        datagouv_publisher.enqueue_publication(pkg_dict)
+
+    def after_dataset_delete(self, context: Any, pkg_dict: dict[str, Any]) -> None:
+        datagouv_publisher.enqueue_publication(pkg_dict)
