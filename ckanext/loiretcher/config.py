@@ -93,6 +93,30 @@ def datagouv_publish_harvested() -> bool:
     return tk.config["ckanext.loiretcher.datagouv.publish_harvested"]
 
 
+def validation_sync_max_bytes() -> int:
+    return tk.config["ckanext.loiretcher.validation.sync_max_bytes"]
+
+
+def validation_report_max_errors() -> int:
+    return tk.config["ckanext.loiretcher.validation.report_max_errors"]
+
+
+def validation_download_timeout() -> int:
+    return tk.config["ckanext.loiretcher.validation.download_timeout"]
+
+
+def validation_queue() -> str:
+    return tk.config["ckanext.loiretcher.validation.queue"]
+
+
+def summary_cache_ttl() -> int:
+    return tk.config["ckanext.loiretcher.summary.cache_ttl"]
+
+
+def summary_top_beneficiaries() -> int:
+    return tk.config["ckanext.loiretcher.summary.top_beneficiaries"]
+
+
 def harvest_backoff() -> float:
     return float(tk.config["ckanext.loiretcher.harvest.backoff"])
 

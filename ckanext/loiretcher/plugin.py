@@ -101,13 +101,66 @@ class LoiretcherThemePlugin(_Translation, p.SingletonPlugin):
 @tk.blanket.cli
 @tk.blanket.config_declarations("validation/config_declaration.yaml")
 class LoiretcherSchemasPlugin(_Translation, p.SingletonPlugin):
-    """SCDL dataset types (subventions, délibérations, budgets) and file checks."""
+    """SCDL dataset types (subventions, délibérations, budgets) and file checks.
+
+    Needs ``scheming_datasets`` with ``scheming.dataset_schemas`` and
+    ``scheming.presets`` pointing at ``ckanext.loiretcher:schemas/*.yaml``.
+    Actions, auth functions and validators come from ``logic/``; the chained
+    resource actions validate the CSV files (``logic/resource_validation.py``).
+    """
 
     p.implements(p.IConfigurer)
     p.implements(p.ITranslation)
+    p.implements(p.ITemplateHelpers)
+    p.implements(p.IFacets, inherit=True)
+    p.implements(p.IPackageController, inherit=True)
 
     def update_config(self, config: Any) -> None:
+        from ckanext.loiretcher import dataset_types
+
         tk.add_template_directory(config, "templates")
+        tk.add_resource("assets", "loiretcher")
+        dataset_types.enable_licenses(config)
+
+    # ITemplateHelpers: the helpers of scheming_helpers.py (the theme plugin
+    # registers helpers.py).
+
+    def get_helpers(self) -> dict[str, Any]:
+        from ckanext.loiretcher import scheming_helpers
+
+        names = scheming_helpers.__all__
+        return {name: getattr(scheming_helpers, name) for name in names}
+
+    # IFacets: dataset type, SCDL schema and year.
+
+    def dataset_facets(self, facets_dict: Any, package_type: str) -> Any:
+        from ckanext.loiretcher import dataset_types
+
+        return dataset_types.add_facets(facets_dict)
+
+    def organization_facets(
+        self, facets_dict: Any, organization_type: str, package_type: str | None
+    ) -> Any:
+        return self.dataset_facets(facets_dict, package_type or "dataset")
+
+    def group_facets(
+        self, facets_dict: Any, group_type: str, package_type: str | None
+    ) -> Any:
+        return self.dataset_facets(facets_dict, package_type or "dataset")
+
+    # IPackageController: list fields indexed as lists, facet labels.
+
+    def before_dataset_index(self, pkg_dict: dict[str, Any]) -> dict[str, Any]:
+        from ckanext.loiretcher import dataset_types
+
+        return dataset_types.index_fields(pkg_dict)
+
+    def after_dataset_search(
+        self, search_results: dict[str, Any], search_params: dict[str, Any]
+    ) -> dict[str, Any]:
+        from ckanext.loiretcher import dataset_types
+
+        return dataset_types.label_facets(search_results)
 
 
 @tk.blanket.actions(dcat_actions)
