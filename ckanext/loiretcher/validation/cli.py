@@ -45,7 +45,7 @@ def _progress_bar(path: str) -> Iterator[Any]:
         yield None
         return
     with click.progressbar(
-        length=size, label=_("Validating"), file=sys.stderr
+        length=size, label=_("Validating the file"), file=sys.stderr
     ) as bar:
         done = [0]
 
@@ -80,16 +80,21 @@ def _text_report(result: dict[str, Any]) -> str:
                 version=result["schema_version"],
             )
         )
-    for kind, items in ((_("error"), result["errors"]),
-                        (_("warning"), result["warnings"])):
+    for template, items in (
+        (_("  [error] {place} ({code}): {message}"), result["errors"]),
+        (_("  [warning] {place} ({code}): {message}"), result["warnings"]),
+    ):
         for item in items:
             where = []
             if item["row"] is not None:
                 where.append(_("row {row}").format(row=item["row"]))
             if item["field"]:
                 where.append(item["field"])
-            place = ", ".join(where) or _("file")
-            lines.append(f"  [{kind}] {place} ({item['code']}): {item['message']}")
+            lines.append(template.format(
+                place=", ".join(where) or _("whole file"),
+                code=item["code"],
+                message=item["message"],
+            ))
     shown = len(result["errors"])
     if result["error_count"] > shown:
         lines.append(

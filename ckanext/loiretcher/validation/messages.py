@@ -23,6 +23,11 @@ def _(msgid: str) -> str:
         return msgid
 
 
+def N_(msgid: str) -> str:  # noqa: N802 - the name Babel extracts by default
+    """Mark ``msgid`` for extraction; translate it later with ``_``."""
+    return msgid
+
+
 class ValidationUsageError(ValueError):
     """The validator cannot run: unknown schema, unreadable file, not a CSV.
 
@@ -37,8 +42,9 @@ class ValidationUsageError(ValueError):
         self.params = params
 
 
-def usage_error(msgid: str, translated: str, **params: Any) -> ValidationUsageError:
-    return ValidationUsageError(translated.format(**params), msgid=msgid, **params)
+def usage_error(msgid: str, **params: Any) -> ValidationUsageError:
+    """A usage error whose ``msgid`` was marked with ``N_``."""
+    return ValidationUsageError(_(msgid).format(**params), msgid=msgid, **params)
 
 
 def fold(text: str) -> str:
@@ -546,9 +552,3 @@ def sum_message(column: str, value: Any, columns: list[str], total: Any) -> str:
     return _(
         "{column} ({value}) must equal the sum of {columns} ({total})."
     ).format(column=column, value=value, columns=" + ".join(columns), total=total)
-
-
-def check_setup_message(check: str, detail: str) -> str:
-    return _("The check {check} cannot run: {detail}.").format(
-        check=check, detail=detail
-    )

@@ -25,17 +25,19 @@ _SIGNATURES = [
 ]
 
 
+_NOT_CSV = m.N_(
+    "{path} is not a CSV file (it looks like {kind}): export it as "
+    "\"CSV UTF-8\" with commas as separator."
+)
+_UNREADABLE = m.N_("Cannot read {path}: {reason}.")
+
+
 def _not_csv(path: str, kind: str) -> m.ValidationUsageError:
-    msgid = (
-        "{path} is not a CSV file (it looks like {kind}): export it as "
-        "\"CSV UTF-8\" with commas as separator."
-    )
-    return m.usage_error(msgid, m._(msgid), path=path, kind=kind)
+    return m.usage_error(_NOT_CSV, path=path, kind=kind)
 
 
 def _unreadable(path: str, reason: str) -> m.ValidationUsageError:
-    msgid = "Cannot read {path}: {reason}."
-    return m.usage_error(msgid, m._(msgid), path=path, reason=reason)
+    return m.usage_error(_UNREADABLE, path=path, reason=reason)
 
 
 def _check_readable(path: str) -> None:

@@ -6,10 +6,11 @@ import json
 from pathlib import Path
 from typing import Any
 
-from ckanext.loiretcher.validation.messages import ValidationUsageError, _
+from ckanext.loiretcher.validation.messages import N_, usage_error
 
 __all__ = ["SCHEMAS", "load_schema", "resolve_schema", "schema_path"]
 
+_UNKNOWN_SCHEMA = N_("Unknown schema {schema}: use one of {choices}.")
 _DIRECTORY = Path(__file__).resolve().parent / "tableschemas"
 
 # Short name -> what a dataset, a resource or a report says about the schema.
@@ -49,10 +50,8 @@ def resolve_schema(schema: str) -> str:
     for short, info in SCHEMAS.items():
         if key in (info["name"], info["url"]):
             return short
-    raise ValidationUsageError(
-        _("Unknown schema {schema}: use one of {choices}.").format(
-            schema=repr(schema), choices=", ".join(sorted(SCHEMAS))
-        )
+    raise usage_error(
+        _UNKNOWN_SCHEMA, schema=repr(schema), choices=", ".join(sorted(SCHEMAS))
     )
 
 
