@@ -121,13 +121,13 @@ def test_valid_file(tmp_path):
          "write oui or non"),
         # pourcentageSubvention: number in [0.01, 1].
         ({"pourcentageSubvention": "100"}, "pourcentageSubvention",
-         "constraint-error", "100% is written 1"),
+         "constraint-error", "100 percent is written 1"),
         ({"pourcentageSubvention": "0"}, "pourcentageSubvention",
          "constraint-error", "between 0.01 and 1"),
         ({"pourcentageSubvention": "0,5"}, "pourcentageSubvention", "type-error",
          "write 0.5, not 0,5"),
         ({"pourcentageSubvention": "45%"}, "pourcentageSubvention", "type-error",
-         "without the % sign"),
+         "without the percent sign"),
     ],
 )
 def test_invalid_cell(tmp_path, changes, field, code, hint):

@@ -224,8 +224,8 @@ def type_message(field: dict[str, Any], value: str) -> str:
             ).format(value=value, fixed=fixed)
         if _PERCENT.match(value.strip()):
             return _(
-                "{value} is not a number: write the number alone, without the % "
-                "sign."
+                "{value} is not a number: write the number alone, without the "
+                "percent sign."
             ).format(value=value)
         if (_CURRENCY.match(value.strip()) or _SPACED_NUMBER.match(value.strip())) and (
             fixed
@@ -414,8 +414,8 @@ def bound_message(field: dict[str, Any], value: str, name: str) -> str:
     ):
         return _(
             "{value} is outside the allowed range: write the share as a decimal "
-            "number between {minimum} and {maximum} (100% is written 1, 45% is "
-            "written 0.45)."
+            "number between {minimum} and {maximum} (100 percent is written 1, "
+            "45 percent is written 0.45)."
         ).format(
             value=value,
             minimum=constraints.get("minimum"),
