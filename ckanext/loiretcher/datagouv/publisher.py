@@ -336,7 +336,7 @@ class Publisher:
         if remote is None:
             outcome.action = CREATE
             outcome.details.append(
-                tk._("{count} resources").format(count=len(resources))
+                tk._("resources: {count}").format(count=len(resources))
             )
             if dry_run:
                 return
@@ -362,9 +362,9 @@ class Publisher:
             if count:
                 outcome.details.append(
                     {
-                        CREATE: tk._("{count} resources to create"),
-                        UPDATE: tk._("{count} resources to update"),
-                        DELETE: tk._("{count} resources to delete"),
+                        CREATE: tk._("resources to create: {count}"),
+                        UPDATE: tk._("resources to update: {count}"),
+                        DELETE: tk._("resources to delete: {count}"),
                     }[kind].format(count=count)
                 )
         pending = changes or any(step[0] != UNCHANGED for step in steps)

@@ -1,0 +1,403 @@
+# ruff: noqa: F811 - pytest fixtures imported from publish_support
+"""The publisher against a fake data.gouv.fr: plan, writes, failures, the key."""
+from __future__ import annotations
+
+import logging
+
+import pytest
+from ckan import model
+from ckan.cli.cli import ckan
+from ckan.tests import factories
+from ckan.tests.helpers import call_action
+
+from ckanext.loiretcher.datagouv.client import UdataClient
+from ckanext.loiretcher.datagouv.publisher import Publisher
+from tests.datagouv.publish_support import (  # noqa: F401 - fixtures
+    KEY,
+    create,
+    publishing,
+    udata,
+)
+from tests.fakes.udata import FakeResponse
+
+MARKER = "loiretcher:ckan_id"
+
+
+def publish(cli, *args: str):
+    return cli.invoke(ckan, ["loiretcher", "publish-datagouv", *args])
+
+
+def remote_of(fake, dataset):
+    records = fake.published(dataset["id"])
+    assert len(records) == 1, f"{len(records)} copies of {dataset['name']}"
+    return records[0]
+
+
+def local_datagouv_id(dataset_id):
+    return model.Package.get(dataset_id).extras.get("datagouv_id")
+
+
+def quick_publisher(fake, **client_options):
+    options = {"backoff": 0.0, "timeout": 2.0, "max_retries": 3, **client_options}
+    client = UdataClient(fake.url, api_key=KEY, **options)
+    return Publisher(client, fake.org["id"], site_url="http://test.ckan.net")
+
+
+def test_dry_run_prints_the_plan_and_changes_nothing(cli, publishing):
+    fake = publishing
+    public = create("dataset", name="jeu-public")
+    scdl = create("subvention", name="subventions-2025")
+    create("dataset", name="jeu-prive", private=True,
+           owner_org=factories.Organization()["id"])
+
+    result = publish(cli, "--dry-run")
+
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    assert any(line.startswith("create") and "jeu-public" in line for line in lines)
+    assert any(line.startswith("create") and "subventions-2025" in line
+               for line in lines)
+    assert any(line.startswith("skip") and "jeu-prive" in line for line in lines)
+    assert fake.writes() == []
+    assert fake.datasets == {}
+    assert local_datagouv_id(public["id"]) is None
+    assert local_datagouv_id(scdl["id"]) is None
+
+
+def test_first_publication_creates_datasets_and_remote_resources(cli, publishing):
+    fake = publishing
+    scdl = create("subvention", name="subventions-2025")
+
+    result = publish(cli)
+
+    assert result.exit_code == 0, result.output
+    record = remote_of(fake, scdl)
+    assert record["title"] == "Jeu subvention"
+    assert record["description"] == "Description **markdown**."
+    assert sorted(record["tags"]) == ["finances", "loir-et-cher"]
+    assert record["license"] == "lov2"
+    assert record["frequency"] == "annual"
+    assert record["temporal_coverage"] == {"start": "2025-01-01", "end": "2025-12-31"}
+    assert record["spatial"]["zones"] == ["fr:departement:41"]
+    assert record["organization"]["id"] == fake.org["id"]
+    assert record["private"] is False
+    assert record["extras"][MARKER] == scdl["id"]
+
+    valid, refused = record["resources"]
+    assert valid["filetype"] == "remote"
+    assert valid["url"] == "http://test.ckan.net/files/donnees-2025.csv"
+    assert valid["schema"] == {"name": "scdl/subventions", "version": "2.1.1"}
+    assert valid["checksum"] == {
+        "type": "sha1", "value": "da39a3ee5e6b4b0d3255bfef95601890afd80709"
+    }
+    assert valid["filesize"] == 2048
+    assert valid["mime"] == "text/csv"
+    assert refused["schema"] == {}  # the portal found it invalid
+
+    # The ids are kept here, dataset and resources.
+    assert local_datagouv_id(scdl["id"]) == record["id"]
+    shown = call_action("package_show", id=scdl["id"])
+    assert [r.get("datagouv_id") for r in shown["resources"]] == [
+        valid["id"], refused["id"]
+    ]
+    # Every write carried the key.
+    assert fake.writes()
+    assert all(w.headers.get("X-API-KEY") == KEY for w in fake.writes())
+
+
+def test_second_run_finds_everything_unchanged(cli, publishing):
+    fake = publishing
+    create("subvention")
+    create("dataset")
+    assert publish(cli).exit_code == 0
+    writes = len(fake.writes())
+
+    result = publish(cli)
+
+    assert result.exit_code == 0, result.output
+    assert len(fake.writes()) == writes
+    assert [line.split()[0] for line in result.output.splitlines()[:2]] == [
+        "unchanged", "unchanged"
+    ]
+    assert publish(cli, "--dry-run").output.count("unchanged") >= 2
+
+
+def test_changes_are_updates_not_new_datasets(cli, publishing):
+    fake = publishing
+    dataset = create("subvention")
+    assert publish(cli).exit_code == 0
+    first = remote_of(fake, dataset)
+    shown = call_action("package_show", id=dataset["id"])
+    kept, dropped = shown["resources"]
+    kept["description"] = "Nouvelle description."
+    sysadmin = factories.Sysadmin()
+    call_action(
+        "package_patch", {"user": sysadmin["name"]}, id=dataset["id"],
+        title="Subventions 2025 (révisé)",
+        resources=[kept, {"name": "Annexe", "url": "http://test.ckan.net/annexe.pdf",
+                          "format": "PDF", "resource_type": "documentation"}],
+    )
+
+    plan = publish(cli, "--dry-run")
+    assert plan.output.startswith(
+        "Dry run"
+    ) or "update" in plan.output, plan.output
+    assert "update" in plan.output
+    result = publish(cli)
+
+    assert result.exit_code == 0, result.output
+    record = remote_of(fake, dataset)
+    assert record["id"] == first["id"]
+    assert record["title"] == "Subventions 2025 (révisé)"
+    titles = {r["title"]: r for r in record["resources"]}
+    assert set(titles) == {"Données 2025", "Annexe"}
+    assert titles["Données 2025"]["description"] == "Nouvelle description."
+    assert titles["Annexe"]["type"] == "documentation"
+    assert dropped["datagouv_id"] not in {r["id"] for r in record["resources"]}
+    assert fake.count(r"^/api/1/datasets/$", "POST") == 1
+    assert publish(cli).output.startswith("unchanged")
+
+
+@pytest.mark.parametrize("how", ["delete", "private", "purge"])
+def test_local_removal_deletes_remotely(cli, publishing, how):
+    fake = publishing
+    organization = factories.Organization()
+    dataset = create("dataset", owner_org=organization["id"])
+    assert publish(cli).exit_code == 0
+    remote_id = remote_of(fake, dataset)["id"]
+    sysadmin = {"user": factories.Sysadmin()["name"]}
+    if how == "delete":
+        call_action("package_delete", dict(sysadmin), id=dataset["id"])
+    elif how == "private":
+        call_action("package_patch", dict(sysadmin), id=dataset["id"], private=True)
+    else:
+        call_action("dataset_purge", dict(sysadmin), id=dataset["id"])
+
+    result = publish(cli)
+
+    assert result.exit_code == 0, result.output
+    assert result.output.startswith("delete")
+    assert fake.dataset(remote_id)["deleted"]
+    assert fake.published(dataset["id"]) == []
+    assert not publish(cli).output.startswith("delete")
+
+
+def test_archive_mode_archives_instead(cli, publishing, ckan_config, monkeypatch):
+    fake = publishing
+    monkeypatch.setitem(ckan_config, "ckanext.loiretcher.datagouv.deletion", "archive")
+    dataset = create("dataset")
+    assert publish(cli).exit_code == 0
+    sysadmin = {"user": factories.Sysadmin()["name"]}
+    call_action("package_delete", dict(sysadmin), id=dataset["id"])
+
+    assert publish(cli).exit_code == 0
+    record = remote_of(fake, dataset)
+    assert record["archived"] and not record["deleted"]
+    # Archived already: nothing more to do.
+    assert fake.count("/api/1/datasets/", "PUT") == 1
+    assert publish(cli).exit_code == 0
+    assert fake.count("/api/1/datasets/", "PUT") == 1
+
+    # Back in the catalogue: the same record comes back from the archive.
+    call_action("package_patch", dict(sysadmin), id=dataset["id"], state="active")
+    assert publish(cli).exit_code == 0
+    record = remote_of(fake, dataset)
+    assert record["archived"] is None
+
+
+def test_harvested_and_private_datasets_are_never_published(cli, publishing):
+    fake = publishing
+    organization = factories.Organization()
+    create("dataset", private=True, owner_org=organization["id"])
+    create("dataset", extras=[{"key": "guid", "value": "6" * 24}])
+
+    result = publish(cli)
+
+    assert result.exit_code == 0
+    assert fake.writes() == []
+    assert [line.split()[0] for line in result.output.splitlines()[:2]] == [
+        "skip", "skip"
+    ]
+
+
+@pytest.mark.parametrize(("key", "status"), [("wrong-key", 401), (KEY, 403)])
+def test_refused_key_stops_everything(cli, publishing, ckan_config, monkeypatch,
+                                      key, status):
+    fake = publishing
+    if status == 403:
+        fake.member_of.clear()
+    monkeypatch.setitem(ckan_config, "ckanext.loiretcher.datagouv.api_key", key)
+    for _ in range(3):
+        create("dataset")
+
+    result = publish(cli)
+
+    assert result.exit_code == 2
+    assert f"HTTP {status}" in result.output
+    assert "ckanext.loiretcher.datagouv.api_key" in result.output
+    assert fake.org["id"] in result.output
+    assert len(fake.writes()) == 1  # nothing else attempted
+    assert key not in result.output
+
+
+def test_refused_dataset_is_reported_with_its_field_errors(cli, publishing):
+    fake = publishing
+    bad = create("subvention", name="a-refuse")
+    shown = call_action("package_show", id=bad["id"])
+    shown["resources"][0]["schema_name"] = "scdl/inconnu"
+    call_action("package_update", {"user": factories.Sysadmin()["name"]}, **shown)
+    good = create("dataset", name="b-accepte")
+
+    result = publish(cli)
+
+    assert result.exit_code == 1
+    assert "a-refuse" in result.output
+    assert 'schema: Schema name "scdl/inconnu" is not an allowed value.' in (
+        result.output
+    )
+    assert remote_of(fake, good)["title"] == "Jeu dataset"
+
+
+def test_server_errors_rate_limits_and_timeouts_are_retried(publishing):
+    fake = publishing
+    dataset = create("dataset")
+    fake.fail(r"^/api/1/datasets/$", status=503, times=2, methods=("POST",))
+    fake.fail(r"/resources/$", status=429, retry_after=0, times=1)
+    publisher = quick_publisher(fake, timeout=0.5)
+
+    report = publisher.run()
+    assert report.ok, report.lines()
+    assert len(remote_of(fake, dataset)["resources"]) == 1
+
+    call_action("package_patch", {"user": factories.Sysadmin()["name"]},
+                id=dataset["id"], title="Nouveau titre")
+    fake.fail(r"^/api/1/datasets/[^/]+/$", delay=1.0, times=1, methods=("PUT",))
+    fake.fail(r"^/api/1/datasets/[^/]+/$", status=502, times=1, methods=("PUT",))
+    report = quick_publisher(fake, timeout=0.5).run()
+    assert report.ok, report.lines()
+    assert remote_of(fake, dataset)["title"] == "Nouveau titre"
+
+
+def test_interrupted_runs_converge_without_duplicates(publishing):
+    fake = publishing
+    first = create("subvention", name="a-first")
+    second = create("dataset", name="b-second")
+    # The dataset is created there but the answer is lost: no id here.
+    fake.fail(r"^/api/1/datasets/$", drop=True, times=1, methods=("POST",))
+    report = quick_publisher(fake, max_retries=0).run()
+    assert not report.ok
+    assert local_datagouv_id(first["id"]) is None
+    # The second dataset's second resource fails half-way.
+    report = quick_publisher(fake, max_retries=0).run()
+    assert report.ok, report.lines()
+
+    fake.fail(r"/resources/$", status=500, times=1, methods=("POST",))
+    third = create("subvention", name="c-third")
+    report = quick_publisher(fake, max_retries=0).run()
+    assert [o.name for o in report.failed] == ["c-third"]
+    assert local_datagouv_id(third["id"]) is not None
+
+    report = quick_publisher(fake).run()
+    assert report.ok, report.lines()
+    for dataset in (first, second, third):
+        record = remote_of(fake, dataset)  # exactly one copy each
+        assert local_datagouv_id(dataset["id"]) == record["id"]
+    assert len(remote_of(fake, third)["resources"]) == 2
+    assert len(remote_of(fake, first)["resources"]) == 2
+    assert {o.action for o in quick_publisher(fake).run().outcomes} == {"unchanged"}
+
+
+def test_the_key_never_leaks(cli, publishing, caplog):
+    fake = publishing
+    caplog.set_level(logging.DEBUG)
+    create("dataset", name="a-echo", title="Echo")
+    create("dataset", name="b-down")
+
+    # A server that echoes the key in its errors, or is down.
+    def echo(request):
+        if request.json()["title"] == "Echo":
+            return FakeResponse(400, {"errors": {"title": [f"bad key {KEY}"]},
+                                      "message": f"Validation error for {KEY}"})
+        return FakeResponse(500, {"message": f"Internal error with {KEY}"})
+
+    fake.route("POST", r"/api/1/datasets/", echo)
+
+    result = publish(cli)
+    report = quick_publisher(fake, max_retries=1).run()
+
+    assert result.exit_code == 1
+    assert "***" in result.output  # the echoed key was scrubbed
+    texts = [result.output, *report.lines(), caplog.text]
+    texts += [r.getMessage() for r in caplog.records]
+    for text in texts:
+        assert KEY not in text
+    # ... while it was really sent.
+    assert any(w.headers.get("X-API-KEY") == KEY for w in fake.writes())
+
+
+def test_missing_settings_are_clear_errors(cli, publishing, ckan_config, monkeypatch):
+    monkeypatch.setitem(ckan_config, "ckanext.loiretcher.datagouv.api_key", "")
+    monkeypatch.delenv("CKANEXT__LOIRETCHER__DATAGOUV__API_KEY", raising=False)
+    result = publish(cli)
+    assert result.exit_code == 2
+    assert "CKANEXT__LOIRETCHER__DATAGOUV__API_KEY" in result.output
+    # A dry run needs no key.
+    assert publish(cli, "--dry-run").exit_code == 0
+
+    monkeypatch.setenv("CKANEXT__LOIRETCHER__DATAGOUV__API_KEY", KEY)
+    create("dataset")
+    assert publish(cli).exit_code == 0
+
+    monkeypatch.setitem(ckan_config, "ckanext.loiretcher.datagouv.organization", "")
+    result = publish(cli)
+    assert result.exit_code == 2
+    assert "ckanext.loiretcher.datagouv.organization" in result.output
+
+
+def test_one_dataset_only(cli, publishing):
+    fake = publishing
+    wanted = create("dataset", name="a-wanted")
+    other = create("dataset", name="b-other")
+
+    result = publish(cli, "--dataset", "a-wanted")
+
+    assert result.exit_code == 0, result.output
+    assert remote_of(fake, wanted)
+    assert fake.published(other["id"]) == []
+    result = publish(cli, "--dataset", "nothing-here")
+    assert result.exit_code == 1
+    assert "nothing-here" in result.output
+
+
+def test_background_job_follows_create_update_delete(publishing, ckan_config,
+                                                     monkeypatch):
+    from ckan.lib import jobs
+
+    fake = publishing
+    monkeypatch.setitem(ckan_config, "ckanext.loiretcher.datagouv.publish", True)
+    queue = jobs.get_queue()
+    queue.empty()
+
+    def run_jobs():
+        pending = queue.jobs
+        assert pending, "no job was queued"
+        for job in pending:
+            job.perform()
+            queue.remove(job)
+
+    dataset = create("dataset")
+    run_jobs()
+    assert remote_of(fake, dataset)["title"] == "Jeu dataset"
+
+    sysadmin = {"user": factories.Sysadmin()["name"]}
+    call_action("package_patch", dict(sysadmin), id=dataset["id"], title="Renommé")
+    run_jobs()
+    assert remote_of(fake, dataset)["title"] == "Renommé"
+
+    call_action("package_delete", dict(sysadmin), id=dataset["id"])
+    run_jobs()
+    assert fake.published(dataset["id"]) == []
+
+    monkeypatch.setitem(ckan_config, "ckanext.loiretcher.datagouv.publish", False)
+    create("dataset")
+    assert queue.jobs == []
