@@ -17,6 +17,8 @@ pytestmark = pytest.mark.usefixtures(
     "with_plugins", "clean_db", "clean_index", "clean_redis", "with_request_context"
 )
 
+COMPLIANCE = "ckanext.loiretcher.accessibility_compliance"
+
 
 def themed(names, **kwargs):
     """A dataset in ``names`` themes, through the scheming field when there is one."""
@@ -171,7 +173,7 @@ def test_type_helpers():
     ],
 )
 def test_accessibility_status(status, text, monkeypatch):
-    monkeypatch.setitem(tk.config, "ckanext.loiretcher.accessibility_compliance", status)
+    monkeypatch.setitem(tk.config, COMPLIANCE, status)
     assert text in tk.h.loiretcher_accessibility_status()
 
 
@@ -189,7 +191,8 @@ def test_links(monkeypatch):
 def test_theme_groups_mirror_the_theme_field():
     init_theme_groups()
     dataset = themed(["environnement", "subventions"])
-    groups = {g["name"] for g in call_action("package_show", id=dataset["id"])["groups"]}
+    shown = call_action("package_show", id=dataset["id"])
+    groups = {g["name"] for g in shown["groups"]}
     assert groups == {"environnement", "subventions"}
     other = factories.Group(name="une-autre-collection")
     call_action(

@@ -80,7 +80,7 @@ def dataset_theme_names(pkg_dict: dict[str, Any]) -> list[str]:
     if "theme" in pkg_dict:
         return parse_theme_value(pkg_dict["theme"])
     for extra in pkg_dict.get("extras") or []:
-        if extra.get("key") == "theme":
+        if str(extra.get("key", "")).lower() == "theme":
             return parse_theme_value(extra.get("value"))
     return []
 
