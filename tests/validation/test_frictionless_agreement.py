@@ -15,7 +15,18 @@ import frictionless
 import pytest
 
 from ckanext.loiretcher.validation import load_schema, validate_file
-from tests.validation.builders import VALID_ROWS, csv_text, row, write
+from ckanext.loiretcher.validation.checks import CHECKS
+from ckanext.loiretcher.validation.frictionless_checks import scdl_checklist
+from tests.validation.builders import (
+    ATTRIBUANT,
+    BENEFICIAIRE,
+    COLLECTIVITE,
+    VALID_ROWS,
+    bad_checksum,
+    csv_text,
+    row,
+    write,
+)
 
 STANDARD = {
     "type-error", "constraint-error", "missing-label", "extra-label",
@@ -147,3 +158,61 @@ def test_blank_label(tmp_path):
     assert theirs == {(None, None, "extra-label")}
     result = validate_file(path, "budget")
     assert [(e["row"], e["code"]) for e in result["errors"]] == [(None, "blank-label")]
+
+
+# --- the custom checks, run inside frictionless ------------------------------
+
+CUSTOM_VALUES = {
+    "idAttribuant": ["", ATTRIBUANT, bad_checksum(ATTRIBUANT), "224100017"],
+    "idBeneficiaire": ["", BENEFICIAIRE, bad_checksum(BENEFICIAIRE), "380475558"],
+    "rnaBeneficiaire": ["", "W411003442", "W12"],
+    "COLL_SIRET": [COLLECTIVITE, bad_checksum(COLLECTIVITE)],
+    "BGT_SIRET": [COLLECTIVITE, bad_checksum(COLLECTIVITE), "x"],
+    "BUDGET_ANNEE": ["", "2023", "2023/2024", "2024/2023", "2023/2023", "23"],
+    "BUDGET_NOM": ["", "Budget principal"],
+    "DELIB_DATE": ["2023-06-26", "2023-06-30", "26/06/2023"],
+    "PREF_DATE": ["", "2023-06-26", "2023-06-01", "2023-07-01"],
+    "DELIB_MATIERE_NOM": [
+        "Finances locales/Subventions", "finances LOCALES/Subventions",
+        "Culture/Musées", "Finances locales / Subventions", "Subventions",
+    ],
+    **{
+        name: ["", "0", "4", "10", "40", "42", "x"]
+        for name in ["VOTE_EFFECTIF", "VOTE_REEL", "VOTE_POUR", "VOTE_CONTRE",
+                     "VOTE_ABSTENTION"]
+    },
+}
+
+
+@pytest.mark.parametrize("schema", sorted(VALID_ROWS))
+def test_custom_checks_agree_with_their_frictionless_version(tmp_path, schema):
+    rng = random.Random(7)
+    header = list(VALID_ROWS[schema])
+    varied = [name for name in header if name in CUSTOM_VALUES]
+    rows = []
+    for _ in range(300):
+        values = row(schema)
+        for name in rng.sample(varied, rng.randint(1, len(varied))):
+            values[name] = rng.choice(CUSTOM_VALUES[name])
+        rows.append(values)
+    path = write(tmp_path / "custom.csv", csv_text(header, rows))
+
+    descriptor = load_schema(schema)
+    descriptor.pop("custom_checks")
+    report = frictionless.Resource(
+        path=path.name, basepath=str(tmp_path),
+        schema=frictionless.Schema.from_descriptor(descriptor),
+        dialect=frictionless.Dialect(header_rows=[1]),
+    ).validate(checklist=scdl_checklist(schema), limit_errors=100_000)
+    theirs = {
+        (e.row_number, e.field_name, e.type, e.note)
+        for e in report.tasks[0].errors if e.type in CHECKS
+    }
+    result = validate_file(path, schema, max_errors=100_000)
+    ours = {
+        (e["row"], e["field"], e["code"], e["message"])
+        for e in result["errors"] if e["code"] in CHECKS
+    }
+    assert ours == theirs
+    assert len({code for _r, _f, code, _m in ours}) == len(
+        {c["name"] for c in load_schema(schema)["custom_checks"]})

@@ -38,6 +38,9 @@ Public API (stable; other modules of the package import only these names):
 
 ``load_schema(schema) -> dict`` and ``schema_path(schema) -> Path``
     The JSON Table Schema shipped in ``tableschemas/``.
+
+For frictionless users, ``frictionless_checks.scdl_checklist(schema)`` gives
+the SCDL custom checks as a frictionless ``Checklist`` (same row logic).
 """
 from __future__ import annotations
 

@@ -7,7 +7,7 @@ position, and the set of positions that already failed their type or
 constraints (a check never reports a cell twice). Columns missing from the
 file count as empty.
 
-The same logic is also exposed as frictionless checks in
+The same functions also run inside frictionless, as frictionless checks, in
 ``ckanext.loiretcher.validation.frictionless_checks``.
 """
 from __future__ import annotations
@@ -171,12 +171,14 @@ def _one_of_required(params: dict[str, Any], where: _Binding) -> RowRun | None:
         )
         return None
     indexes = [i for i in (first, second) if i is not None]
+    # Report on a column the file has.
+    field = column1 if first is not None else column2
 
     def run(cells, values, bad):
         for i in indexes:
             if i < len(cells) and cells[i] != "":
                 return None
-        return [(column1, "one-of-required", None,
+        return [(field, "one-of-required", None,
                  m.one_of_required_message(column1, column2))]
 
     return run
