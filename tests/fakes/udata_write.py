@@ -302,3 +302,35 @@ def fake_udata_write() -> Iterator[FakeUdataWrite]:
         yield server
     finally:
         server.stop()
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Serve a fake data.gouv.fr that takes writes, for the demo::
+
+        python -m tests.fakes.udata_write --port 8767 --api-key demo-key
+
+    It prints the organization id to set in
+    ``ckanext.loiretcher.datagouv.organization``.
+    """
+    import argparse
+    import time
+
+    parser = argparse.ArgumentParser(description=main.__doc__)
+    parser.add_argument("--port", type=int, default=8767)
+    parser.add_argument("--api-key", default="demo-key")
+    args = parser.parse_args(argv)
+    server = FakeUdataWrite(api_key=args.api_key, port=args.port).start()
+    org = server.add_member_organization(
+        "departement-de-loir-et-cher", name="Département de Loir-et-Cher",
+        id="5a83f81fc751df6f8573eb8a",
+    )
+    print(f"fake data.gouv.fr on {server.url}, organization {org['id']}", flush=True)
+    try:
+        while True:
+            time.sleep(3600)
+    except KeyboardInterrupt:
+        server.stop()
+
+
+if __name__ == "__main__":
+    main()
