@@ -30,6 +30,7 @@ __all__ = [
     "fit_to_schema",
     "is_removed_at_source",
     "map_dataset",
+    "organization_siret",
     "remote_organization",
     "sanitize_markdown",
 ]
@@ -166,22 +167,18 @@ def map_dataset(record: Any, options: MappingOptions) -> dict[str, Any]:
         "private": False,
         "guid": guid,
         "harvest_url": _page_url(record, slug or guid, options.base_url),
-        "issued": _datetime(record.get("created_at"), "created_at", guid),
+        "issued": _datetime(record.get("created_at"), "created_at", guid) or "",
         "modified": _datetime(
             record.get("last_modified") or record.get("last_update"),
             "last_modified", guid,
-        ),
+        ) or "",
     }
     package.update(_license(record.get("license")))
     package["frequency"] = _frequency(record.get("frequency"))
     package.update(_temporal(record.get("temporal_coverage"), guid))
-    zones = _zones(record.get("spatial"))
-    if zones:
-        package["spatial_zones"] = zones
+    package["spatial_zones"] = _zones(record.get("spatial"))
     package.update(_contact(record.get("contact_points")))
-    themes = _themes(package["tags"], options.themes)
-    if themes:
-        package["theme"] = themes
+    package["theme"] = _themes(package["tags"], options.themes)
     if options.groups:
         package["groups"] = [{"name": g} for g in options.groups]
 
@@ -199,7 +196,7 @@ def map_dataset(record: Any, options: MappingOptions) -> dict[str, Any]:
     )
     if package["type"] in SCDL_TYPES:
         package.update(_scdl_fields(record, resources, package))
-    return _drop_empty(package)
+    return _drop_none(package)
 
 
 def choose_dataset_type(
@@ -220,6 +217,32 @@ def choose_dataset_type(
         if dataset_type and dataset_type in existing:
             return dataset_type
     return DEFAULT_DATASET_TYPE
+
+
+def organization_siret(organization: Any) -> str | None:
+    """The SIRET of a udata organization (``business_number_id``), if valid.
+
+    Dataset records do not carry it: it comes from the organization's page.
+    """
+    value = organization.get("business_number_id") if isinstance(
+        organization, dict) else None
+    if not isinstance(value, str):
+        return None
+    value = re.sub(r"[\s.]", "", value)
+    if not _SIRET.match(value):
+        return None
+    # La Poste's establishments follow their own rule instead of Luhn.
+    if value.startswith("356000000"):
+        return value if sum(map(int, value)) % 5 == 0 else None
+    return value if _luhn(value[:9]) and _luhn(value) else None
+
+
+def _luhn(digits: str) -> bool:
+    total = 0
+    for index, char in enumerate(reversed(digits)):
+        digit = int(char) * (2 if index % 2 else 1)
+        total += digit - 9 if digit > 9 else digit
+    return total % 10 == 0
 
 
 def remote_organization(record: Any) -> dict[str, str] | None:
@@ -273,7 +296,7 @@ def fit_to_schema(
             continue
         if key in known:
             fitted[key] = value
-        elif value is not None:
+        elif value not in (None, "", []):
             shown = value if isinstance(value, str) else json.dumps(
                 value, ensure_ascii=False, sort_keys=True
             )
@@ -433,7 +456,7 @@ def _resource(raw: Any, position: int, guid: str) -> dict[str, Any]:
         "schema_name": _text(schema.get("name")).strip(),
         "schema_version": _text(schema.get("version")).strip(),
     }
-    return _drop_empty(resource)
+    return _drop_none(resource)
 
 
 def _scdl_fields(
@@ -449,12 +472,8 @@ def _scdl_fields(
                 fields["scdl_schema_version"] = resource["schema_version"]
             break
     org = record.get("organization")
-    if isinstance(org, dict):
-        if isinstance(org.get("name"), str):
-            fields["publisher_name"] = org["name"]
-        siret = org.get("business_number_id")
-        if isinstance(siret, str) and _SIRET.match(siret.replace(" ", "")):
-            fields["publisher_siret"] = siret.replace(" ", "")
+    if isinstance(org, dict) and isinstance(org.get("name"), str):
+        fields["publisher_name"] = org["name"]
     start = package.get("temporal_start") or package.get("issued")
     if isinstance(start, str) and len(start) >= 4:
         fields["year"] = start[:4]
@@ -463,12 +482,12 @@ def _scdl_fields(
 
 def _license(value: Any) -> dict[str, str]:
     if not isinstance(value, str) or not value.strip():
-        return {"license_id": NOT_SPECIFIED}
+        return {"license_id": NOT_SPECIFIED, "original_license": ""}
     key = value.strip().lower()
     if key in LICENSES:
-        return {"license_id": key}
+        return {"license_id": key, "original_license": ""}
     if key in _LICENSE_ALIASES:
-        return {"license_id": _LICENSE_ALIASES[key]}
+        return {"license_id": _LICENSE_ALIASES[key], "original_license": ""}
     return {"license_id": NOT_SPECIFIED, "original_license": value.strip()}
 
 
@@ -480,9 +499,9 @@ def _frequency(value: Any) -> str:
 
 
 def _temporal(value: Any, guid: str) -> dict[str, str]:
+    found = {"temporal_start": "", "temporal_end": ""}
     if not isinstance(value, dict):
-        return {}
-    found = {}
+        return found
     for key, target in (("start", "temporal_start"), ("end", "temporal_end")):
         parsed = _date(value.get(key), f"temporal_coverage.{key}", guid)
         if parsed:
@@ -503,7 +522,7 @@ def _zones(value: Any) -> list[str]:
 
 def _contact(value: Any) -> dict[str, str]:
     if not isinstance(value, list):
-        return {}
+        return {"contact_name": "", "contact_email": ""}
     for point in value:
         if not isinstance(point, dict):
             continue
@@ -511,7 +530,7 @@ def _contact(value: Any) -> dict[str, str]:
         email = _text(point.get("email")).strip()
         if name or email:
             return {"contact_name": name, "contact_email": email}
-    return {}
+    return {"contact_name": "", "contact_email": ""}
 
 
 def _themes(
@@ -607,5 +626,7 @@ def _show(value: Any) -> str:
     return text if len(text) <= 80 else text[:79] + "…"
 
 
-def _drop_empty(values: dict[str, Any]) -> dict[str, Any]:
-    return {k: v for k, v in values.items() if v not in (None, "", [])}
+def _drop_none(values: dict[str, Any]) -> dict[str, Any]:
+    # Empty strings and lists stay: on an update they clear what the source
+    # cleared (the portal's schemas keep a stored value for an absent key).
+    return {k: v for k, v in values.items() if v is not None}

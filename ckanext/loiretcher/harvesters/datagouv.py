@@ -16,6 +16,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import logging
+import time
 import uuid
 from collections.abc import Iterator
 from typing import Any, cast
@@ -75,6 +76,7 @@ class DatagouvfrHarvester(HarvesterBase):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self._clients: dict[tuple[Any, ...], UdataClient] = {}
+        self._organizations: dict[tuple[str, str], tuple[float, str | None]] = {}
 
     def info(self) -> dict[str, str]:
         return {
@@ -274,6 +276,10 @@ class DatagouvfrHarvester(HarvesterBase):
 
         remote_org = mapping.remote_organization(record)
         package["owner_org"] = self._owner_org(source, config, remote_org)
+        if package["type"] in mapping.SCDL_TYPES and remote_org is not None:
+            siret = self._siret(source, config, remote_org["id"])
+            if siret:
+                package["publisher_siret"] = siret
         schema_fields = _dataset_schemas().get(package["type"])
         context = {
             "model": model, "session": model.Session,
@@ -354,6 +360,22 @@ class DatagouvfrHarvester(HarvesterBase):
         harvest_object.save()
         return True
 
+    def _siret(
+        self, source: HarvestSource, config: SourceConfig, org_id: str
+    ) -> str | None:
+        """The SIRET of a udata organization, asked once an hour at most."""
+        key = (source.url, org_id)
+        cached = self._organizations.get(key)
+        if cached is None or time.monotonic() - cached[0] > 3600:
+            try:
+                details = self._client(source, config).organization(org_id)
+            except UdataError as exc:
+                log.warning("No SIRET for organization %s: %s", org_id, exc)
+                details = {}
+            cached = (time.monotonic(), mapping.organization_siret(details))
+            self._organizations[key] = cached
+        return cached[1]
+
     def _owner_org(
         self, source: HarvestSource, config: SourceConfig,
         remote: dict[str, str] | None,
@@ -369,8 +391,9 @@ class DatagouvfrHarvester(HarvesterBase):
                             % {"name": config.organization_mapping[key]}
                         )
                     return local.id
-        if source.publisher_id and not (config.create_organizations and remote):
-            return source.publisher_id
+        source_owner = _source_owner(source)
+        if source_owner and not (config.create_organizations and remote):
+            return source_owner
         if remote is None:
             return None
         name = mapping.dataset_name(remote["slug"], remote["name"], remote["id"])
@@ -677,9 +700,15 @@ def _mapping_options(
 def _fingerprint_context(source: HarvestSource, config: SourceConfig) -> Any:
     """What else decides how a dataset is written: a change rewrites them all."""
     return [
-        source.publisher_id, sorted(config.organization_mapping.items()),
+        _source_owner(source), sorted(config.organization_mapping.items()),
         config.create_organizations,
     ]
+
+
+def _source_owner(source: HarvestSource) -> str | None:
+    """The organization owning the harvest source (its dataset's owner)."""
+    package = model.Package.get(source.id)
+    return package.owner_org if package is not None else None
 
 
 def _dataset_schemas() -> dict[str, set[str] | None]:
