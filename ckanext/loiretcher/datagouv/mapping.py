@@ -324,6 +324,7 @@ _TAG = re.compile(r"</?[A-Za-z][A-Za-z0-9-]*(?:[\s/][^<>]*)?>")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _AUTOLINK = re.compile(r"<([A-Za-z][A-Za-z0-9+.-]*:[^<>\s]*)>")
 _REFERENCE = re.compile(r"^[ ]{0,3}\[[^\]\n]+\]:[ \t]*(\S+).*$", re.M)
+_TAG_START = re.compile(r"<(?![A-Za-z][A-Za-z0-9+.-]*:[^<>\s]*>)(?=[A-Za-z/!?])")
 _SCHEME_TEXT = re.compile(r"(?i)\b(javascript|vbscript|livescript|data)(\s*):")
 
 
@@ -350,6 +351,9 @@ def sanitize_markdown(text: str) -> str:
     text = _REFERENCE.sub(lambda m: m.group(0) if _safe_url(m.group(1)) else "", text)
     text = _strip_unsafe_inline_links(text)
     text = _SCHEME_TEXT.sub(r"\1\2 :", text)
+    # What still looks like the start of a tag (an unclosed one) is escaped;
+    # autolinks, checked above, stay.
+    text = _TAG_START.sub("&lt;", text)
     return text.strip()
 
 
