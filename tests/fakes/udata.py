@@ -29,6 +29,7 @@ import re
 import threading
 import time
 import uuid
+from collections import deque
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -94,7 +95,8 @@ class FakeUdata:
         self.port = port
         self.organizations: dict[str, dict[str, Any]] = {}
         self.datasets: dict[str, dict[str, Any]] = {}
-        self.requests: list[FakeRequest] = []
+        # The last requests (a long-running demo server must not grow).
+        self.requests: deque[FakeRequest] = deque(maxlen=100_000)
         self.total_offset = 0
         self.repeat_page: int | None = None
         # False: listings give resources as a link, like API v2 (the full
