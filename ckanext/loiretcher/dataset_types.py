@@ -76,8 +76,9 @@ def label_facets(search_results: dict[str, Any]) -> dict[str, Any]:
     for name, labels in (("dataset_type", _TYPE_LABELS),
                          ("scdl_schema", _SCHEMA_LABELS)):
         for item in facets.get(name, {}).get("items", []):
-            if item["name"] in labels:
-                item["display_name"] = tk._(labels[item["name"]])
+            label = labels.get(item["name"])
+            if label:
+                item["display_name"] = tk._(label)
     return search_results
 
 

@@ -18,6 +18,7 @@ from ckanext.loiretcher.logic import resource_validation as rv
 __all__ = [
     "loiretcher_license_options",
     "loiretcher_license_title",
+    "loiretcher_resource_for_display",
     "loiretcher_scdl_summary",
     "loiretcher_scdl_type",
     "loiretcher_scheming_theme_choices",
@@ -102,13 +103,24 @@ def loiretcher_scdl_type(dataset_type: str | None) -> bool:
 def loiretcher_validation(resource: dict[str, Any]) -> dict[str, Any] | None:
     """What the resource page shows about the validation of a file, or None.
 
-    ``{"status", "label", "css", "icon", "errors", "error_count", "rows",
+    ``{"status", "css", "icon", "errors", "error_count", "rows",
     "truncated", "message", "validated_at", "schema", "schema_version"}``.
     """
     status = resource.get("validation_status")
     if not status:
         return None
     return rv.display_state(resource)
+
+
+def loiretcher_resource_for_display(resource: dict[str, Any]) -> dict[str, Any]:
+    """The resource without the fields the validation section shows itself.
+
+    The resource page lists every field it does not know in its "additional
+    information" table; the raw report and the fields only the portal sets
+    have no readable form there.
+    """
+    hidden = {*rv.VALIDATION_FIELDS, "hash_algorithm", "datagouv_id"}
+    return {key: value for key, value in resource.items() if key not in hidden}
 
 
 def loiretcher_scdl_summary(pkg_dict: dict[str, Any]) -> dict[str, Any] | None:

@@ -124,6 +124,21 @@ def resource_create(
     return next_action(context, data_dict)
 
 
+def _url_changed(stored: model.Resource, data_dict: DataDict) -> bool:
+    """Whether an update points the resource at another file.
+
+    An uploaded file's URL comes back from ``resource_show`` as the full
+    download URL while the database holds the file name only.
+    """
+    if "url" not in data_dict:
+        return False
+    url = str(data_dict.get("url") or "")
+    still_upload = data_dict.get("url_type", stored.url_type) == "upload"
+    if stored.url_type == "upload" and still_upload:
+        return url.rsplit("/", 1)[-1] != stored.url
+    return url != stored.url
+
+
 @tk.chained_action
 def resource_update(
     next_action: Action, context: Context, data_dict: DataDict
@@ -146,7 +161,7 @@ def resource_update(
             data_dict.update(rv.cleared_fields())
             return next_action(_portal_context(context), data_dict)
         return next_action(context, data_dict)
-    url_changed = "url" in data_dict and data_dict.get("url") != stored.url
+    url_changed = _url_changed(stored, data_dict)
     never_checked = not (stored.extras or {}).get("validation_status")
     if upload is not None or url_changed or never_checked:
         if upload is None and stored.url_type == "upload" and not url_changed:

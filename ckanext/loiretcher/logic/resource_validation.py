@@ -220,7 +220,7 @@ def refusal(fields: dict[str, Any]) -> tk.ValidationError:
     for error in report.get("errors", [])[:20]:
         summary[error_place(error)] = error["message"]
     return tk.ValidationError(
-        {"upload": lines, "validation_report": report}, error_summary=summary
+        {"url": lines, "validation_report": report}, error_summary=summary
     )
 
 
@@ -244,16 +244,15 @@ def display_state(resource: dict[str, Any]) -> dict[str, Any]:
     report = resource.get("validation_report") or {}
     if not isinstance(report, dict):
         report = {}
-    labels = {
-        "valid": (tk._("valid"), "success", "circle-check"),
-        "invalid": (tk._("invalid"), "danger", "circle-xmark"),
-        "pending": (tk._("pending"), "secondary", "hourglass-half"),
-        "error": (tk._("error"), "warning", "triangle-exclamation"),
+    looks = {
+        "valid": ("success", "circle-check"),
+        "invalid": ("danger", "circle-xmark"),
+        "pending": ("secondary", "hourglass-half"),
+        "error": ("warning", "triangle-exclamation"),
     }
-    label, css, icon = labels.get(status, (status, "secondary", "circle-question"))
+    css, icon = looks.get(status, ("secondary", "circle-question"))
     return {
         "status": status,
-        "label": label,
         "css": css,
         "icon": icon,
         "errors": report.get("errors", []),

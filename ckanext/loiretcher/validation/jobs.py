@@ -5,10 +5,14 @@ uploads and linked files; run by ``ckan jobs worker``.
 """
 from __future__ import annotations
 
+import contextlib
 import logging
+from collections.abc import Iterator
 from typing import Any, cast
 
 import ckan.plugins.toolkit as tk
+import click
+import flask
 from ckan import model
 from ckan.types import Context
 
@@ -24,6 +28,28 @@ def _context() -> Context:
         cast(Context, {"ignore_auth": True}), {}
     )
     return cast(Context, {"user": site_user["name"], "ignore_auth": True})
+
+
+@contextlib.contextmanager
+def _portal_request() -> Iterator[None]:
+    """A request context of the portal, so messages are in its default locale.
+
+    ``ckan jobs worker`` runs jobs without one (gettext would then return the
+    English msgids); the Flask app its command built is in the click context,
+    which the forked job inherits.
+    """
+    if flask.has_request_context():
+        yield
+        return
+    click_context = click.get_current_context(silent=True)
+    app = click_context.find_root().meta.get("flask_app") if click_context else None
+    flask_app = getattr(app, "_wsgi_app", app)
+    if flask_app is None:
+        log.warning("no CKAN app: validation messages stay in English")
+        yield
+        return
+    with flask_app.test_request_context():
+        yield
 
 
 def _still_waiting(resource: dict[str, Any], token: str) -> bool:
@@ -42,6 +68,11 @@ def validate_resource(resource_id: str, token: str) -> str:
     nothing (a newer job holds the new token). Returns the status stored, or
     why nothing was stored (``gone``, ``superseded``, ``not-scdl``).
     """
+    with _portal_request():
+        return _validate(resource_id, token)
+
+
+def _validate(resource_id: str, token: str) -> str:
     context = _context()
     try:
         resource = tk.get_action("resource_show")(dict(context), {"id": resource_id})
