@@ -1,6 +1,7 @@
 """Template helpers of the portal, all prefixed ``loiretcher_``."""
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 import ckan.plugins.toolkit as tk
@@ -38,6 +39,13 @@ def loiretcher_lang() -> str:
     return lang or tk.config.get("ckan.locale_default") or "fr"
 
 
+@functools.cache
+def _theme_dicts(lang: str) -> dict[str, dict[str, Any]]:
+    """Theme dicts without counts, per language: built once (search pages call
+    this for every result). Templates only read them."""
+    return {t.name: _theme_dict(t, lang, None) for t in themes.load_themes()}
+
+
 def _theme_dict(theme: themes.Theme, lang: str, count: int | None) -> dict[str, Any]:
     return {
         "name": theme.name,
@@ -58,34 +66,30 @@ def loiretcher_themes(with_counts: bool = True) -> list[dict[str, Any]]:
     datasets, from the cached home page figures.
     """
     lang = loiretcher_lang()
-    counts = home.home_data()["theme_counts"] if with_counts else {}
+    if not with_counts:
+        return list(_theme_dicts(lang).values())
+    counts = home.home_data()["theme_counts"]
     return [
-        _theme_dict(theme, lang, counts.get(theme.name, 0) if with_counts else None)
+        _theme_dict(theme, lang, counts.get(theme.name, 0))
         for theme in themes.load_themes()
     ]
 
 
 def loiretcher_theme(name: str) -> dict[str, Any] | None:
     """One theme, labelled in the current language, or ``None`` if unknown."""
-    theme = themes.get_theme(name)
-    return _theme_dict(theme, loiretcher_lang(), None) if theme else None
+    return _theme_dicts(loiretcher_lang()).get(name)
 
 
 def loiretcher_theme_label(name: str) -> str:
     """Label of a theme in the current language (the name if unknown)."""
-    theme = themes.get_theme(name)
-    return theme.label(loiretcher_lang()) if theme else name
+    theme = _theme_dicts(loiretcher_lang()).get(name)
+    return theme["label"] if theme else name
 
 
 def loiretcher_dataset_themes(pkg_dict: dict[str, Any]) -> list[dict[str, Any]]:
     """The themes of a dataset (its ``theme`` field), labelled."""
-    lang = loiretcher_lang()
-    found = []
-    for name in home.dataset_theme_names(pkg_dict):
-        theme = themes.get_theme(name)
-        if theme:
-            found.append(_theme_dict(theme, lang, None))
-    return found
+    by_name = _theme_dicts(loiretcher_lang())
+    return [by_name[name] for name in home.dataset_theme_names(pkg_dict)]
 
 
 def loiretcher_theme_choices(
