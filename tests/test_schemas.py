@@ -8,7 +8,6 @@ from pathlib import Path
 import pytest
 import yaml
 from ckan import model
-from ckan.plugins import toolkit as tk
 from ckan.tests import factories
 from ckan.tests.helpers import call_action
 
@@ -87,7 +86,8 @@ def test_each_type_stores_every_field_through_the_api(sysadmin, org, dataset_typ
     if dataset_type == "dataset":
         assert "scdl_schema" not in shown
     else:
-        assert (shown["scdl_schema"], shown["scdl_schema_version"]) == TYPES[dataset_type]
+        schema = (shown["scdl_schema"], shown["scdl_schema_version"])
+        assert schema == TYPES[dataset_type]
         assert (shown["publisher_name"], shown["publisher_siret"], shown["year"]) == (
             "Commune de Blois", BLOIS, "2024",
         )
@@ -103,7 +103,8 @@ def test_scdl_defaults(sysadmin, org, dataset_type):
     assert created["spatial_zones"] == ["fr:departement:41"]
     assert created["publisher_name"] == "Département de Loir-et-Cher"
     assert created["publisher_siret"] == "22410001600019"
-    assert (created["scdl_schema"], created["scdl_schema_version"]) == TYPES[dataset_type]
+    schema = (created["scdl_schema"], created["scdl_schema_version"])
+    assert schema == TYPES[dataset_type]
 
 
 def test_messages_follow_the_request_language(app, sysadmin, org):
