@@ -86,9 +86,8 @@ def summary_supported(dataset_type: str | None) -> bool:
 
 
 def now_iso() -> str:
-    return datetime.datetime.now(datetime.timezone.utc).replace(
-        microsecond=0
-    ).isoformat()
+    """Now in UTC, to the microsecond: it keys the summary cache."""
+    return datetime.datetime.now(datetime.timezone.utc).isoformat()
 
 
 def looks_like_csv(resource: dict[str, Any], upload: FileStorage | None) -> bool:
