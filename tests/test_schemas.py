@@ -235,6 +235,9 @@ def test_a_subvention_has_its_own_url_and_french_page(app, sysadmin, org):
     assert "Trimestrielle" in body
     assert "Loir-et-Cher (41)" in body and "Commune 41018" in body
     assert "Open Data Commons Open Database License (ODbL)" in body
+    # Fields without a value (here the harvest ones) get no empty row.
+    assert "Page d&#39;origine" not in body and "Page d'origine" not in body
+    assert "Créé à la source le" not in body
 
 
 def test_every_type_is_in_the_main_search_with_facets(app, sysadmin, org):

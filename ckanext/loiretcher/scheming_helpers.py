@@ -19,6 +19,7 @@ __all__ = [
     "loiretcher_license_options",
     "loiretcher_license_title",
     "loiretcher_resource_for_display",
+    "loiretcher_schema_for_display",
     "loiretcher_scdl_summary",
     "loiretcher_scdl_type",
     "loiretcher_scheming_theme_choices",
@@ -121,6 +122,22 @@ def loiretcher_resource_for_display(resource: dict[str, Any]) -> dict[str, Any]:
     """
     hidden = {*rv.VALIDATION_FIELDS, "hash_algorithm", "datagouv_id"}
     return {key: value for key, value in resource.items() if key not in hidden}
+
+
+def loiretcher_schema_for_display(
+    schema: dict[str, Any], pkg_dict: dict[str, Any]
+) -> dict[str, Any]:
+    """The dataset schema without the fields this dataset has no value for.
+
+    scheming's "additional information" table prints a row for every field
+    of the schema; a harvested field left empty would show as a blank row.
+    """
+    def has_value(field: dict[str, Any]) -> bool:
+        value = pkg_dict.get(field["field_name"])
+        return value not in (None, "", [], {})
+
+    fields = [f for f in schema.get("dataset_fields", []) if has_value(f)]
+    return dict(schema, dataset_fields=fields)
 
 
 def loiretcher_scdl_summary(pkg_dict: dict[str, Any]) -> dict[str, Any] | None:

@@ -77,7 +77,7 @@ def subsidies(year: int) -> bytes:
 
 def _subsidy_rows(year: int) -> list[dict[str, str]]:
     rng = random.Random(41 + year)
-    ids = {name: _siret(rng) for name in BENEFICIARIES}
+    ids = {name: _siret(random.Random(name)) for name in BENEFICIARIES}
     rows = []
     for number in range(60):
         name = rng.choice(BENEFICIARIES)

@@ -22,15 +22,22 @@ this.ckan.module("loiretcher-scdl-chart", function ($) {
       if (!spec || !spec.values || !spec.values.length || !window.Chart) {
         return;
       }
+      var horizontal = spec.kind === "hbar";
+      var round = spec.kind === "doughnut";
       var holder = this.el.find(".loiretcher-chart-canvas");
+      holder.css("position", "relative");
+      if (horizontal) {
+        holder.css("height", Math.max(160, spec.values.length * 32) + "px");
+      }
+      if (round) {
+        holder.css("max-width", "520px");
+      }
       var canvas = document.createElement("canvas");
       holder.append(canvas);
       var lang = document.documentElement.lang || "fr";
       var number = new Intl.NumberFormat(lang, spec.money
         ? { style: "currency", currency: "EUR", maximumFractionDigits: 0 }
         : { maximumFractionDigits: 0 });
-      var horizontal = spec.kind === "hbar";
-      var round = spec.kind === "doughnut";
       new window.Chart(canvas, {
         type: round ? "doughnut" : "bar",
         data: {
@@ -46,8 +53,9 @@ this.ckan.module("loiretcher-scdl-chart", function ($) {
           responsive: true,
           maintainAspectRatio: !horizontal,
           animation: false,
+          aspectRatio: round ? 1.6 : 2,
           plugins: {
-            legend: { display: round },
+            legend: { display: round, position: "right" },
             tooltip: {
               callbacks: {
                 label: function (item) { return number.format(item.raw); }
@@ -61,9 +69,6 @@ this.ckan.module("loiretcher-scdl-chart", function ($) {
           }
         }
       });
-      if (horizontal) {
-        holder.css("height", Math.max(160, spec.values.length * 32) + "px");
-      }
       this.el.find(".loiretcher-chart-table").addClass("visually-hidden");
     }
   };
