@@ -29,6 +29,16 @@ def themed(names, **kwargs):
     return factories.Dataset(extras=extras, **kwargs)
 
 
+def typed(dataset_type, **kwargs):
+    """A dataset of an SCDL type, with the fields its schema requires if loaded."""
+    from ckanext.scheming.helpers import scheming_get_dataset_schema
+
+    schema = scheming_get_dataset_schema(dataset_type)
+    if schema and any(f["field_name"] == "year" for f in schema["dataset_fields"]):
+        kwargs.setdefault("year", "2025")
+    return factories.Dataset(type=dataset_type, **kwargs)
+
+
 def counts():
     return {t["name"]: t["count"] for t in tk.h.loiretcher_themes()}
 
@@ -89,8 +99,8 @@ def test_key_figures_and_lists():
     factories.Resource(package_id=dataset["id"])
     private = factories.Dataset(owner_org=org["id"], private=True)
     factories.Resource(package_id=private["id"])
-    subsidy = factories.Dataset(type="subvention", title="Subventions 2025")
-    factories.Dataset(type="deliberation", title="Délibérations 2025")
+    subsidy = typed("subvention", title="Subventions 2025")
+    typed("deliberation", title="Délibérations 2025")
 
     data = tk.h.loiretcher_home_data()
     assert data["figures"] == {"datasets": 3, "organizations": 2, "resources": 2}

@@ -30,6 +30,16 @@ def themed(names, **kwargs):
     return factories.Dataset(extras=extras, **kwargs)
 
 
+def typed(dataset_type, **kwargs):
+    """A dataset of an SCDL type, with the fields its schema requires if loaded."""
+    from ckanext.scheming.helpers import scheming_get_dataset_schema
+
+    schema = scheming_get_dataset_schema(dataset_type)
+    if schema and any(f["field_name"] == "year" for f in schema["dataset_fields"]):
+        kwargs.setdefault("year", "2025")
+    return factories.Dataset(type=dataset_type, **kwargs)
+
+
 def page(app, url, status=200):
     response = app.get(url)
     assert response.status_code == status, url
@@ -80,8 +90,8 @@ def test_home_page(app):
     dataset = themed(["environnement"], owner_org=org["id"], title="Qualité de l'eau")
     factories.Resource(package_id=dataset["id"])
     themed(["environnement", "transports-mobilite"], title="Pistes cyclables")
-    factories.Dataset(type="subvention", title="Subventions aux associations 2025")
-    factories.Dataset(type="deliberation", title="Délibérations de la commission")
+    typed("subvention", title="Subventions aux associations 2025")
+    typed("deliberation", title="Délibérations de la commission")
 
     soup = page(app, "/")
     main = soup.find(attrs={"role": "main"})
@@ -246,7 +256,7 @@ def test_organization_page_has_the_theme_facet(app):
 def test_dataset_type_badge_in_search_results(app):
     if "budget.read" not in app.flask_app.view_functions:
         pytest.skip("dataset type 'budget' is not registered (loiretcher_schemas)")
-    factories.Dataset(type="budget", title="Budget primitif")
+    typed("budget", title="Budget primitif")
     soup = page(app, "/dataset/?dataset_type=budget")
     badge = soup.select_one(".dataset-heading .loiretcher-badge")
     # The type is said in words, not shown by colour alone.

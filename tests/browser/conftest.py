@@ -53,19 +53,23 @@ def _free_port() -> int:
         return sock.getsockname()[1]
 
 
-def _valid_siret() -> str:
-    """A SIRET with a valid Luhn checksum (the Département's SIREN prefix)."""
-    base = "2241000130001"
+def _luhn_complete(prefix: str) -> str:
+    """``prefix`` plus the digit that makes its Luhn checksum valid."""
     for last in "0123456789":
-        digits = [int(c) for c in base + last]
         total = 0
-        for index, digit in enumerate(reversed(digits)):
+        for index, char in enumerate(reversed(prefix + last)):
+            digit = int(char)
             if index % 2:
                 digit = digit * 2 - 9 if digit > 4 else digit * 2
             total += digit
         if total % 10 == 0:
-            return base + last
+            return prefix + last
     raise AssertionError("unreachable")
+
+
+def _valid_siret() -> str:
+    """A SIRET whose SIREN and whole number both pass the Luhn check."""
+    return _luhn_complete(_luhn_complete("22410001") + "0001")
 
 
 def _fields(dataset_type: str) -> set[str] | None:
