@@ -280,6 +280,11 @@ class TestLinkedFiles:
             run_jobs()
         done = call_action("resource_show", id=resource["id"])
         assert done["validation_status"] == "valid"
+        # The job summarised the file while it had it: the charts need no
+        # second download (the server is gone now).
+        summary = call_action("loiretcher_scdl_summary", id=dataset["id"])
+        assert (summary["files"], summary["rows"]) == (1, 1)
+        assert summary["total_amount"] == float(subvention()["montant"])
 
     def test_a_missing_linked_file_gets_error(self, context, dataset):
         with serve({}) as root:
@@ -361,6 +366,25 @@ class TestRefuseInvalid:
         assert "<code>1500,50</code>" in explanation
         assert "<code>idBeneficiaire</code>" in explanation
         assert call_action("package_show", id=dataset["id"])["resources"] == []
+
+
+def test_the_resource_form_validates_an_upload(app, sysadmin, dataset):
+    import io
+
+    response = app.post(
+        tk.url_for("subvention_resource.new", id=dataset["name"]),
+        headers={"Authorization": sysadmin["token"]},
+        data={
+            "upload": (io.BytesIO(INVALID_SUBVENTIONS), "subventions.csv"),
+            "name": "Conventions", "save": "go-metadata", "id": "",
+        },
+    )
+    assert response.status_code == 200
+    [resource] = call_action("package_show", id=dataset["id"])["resources"]
+    assert resource["validation_status"] == "invalid"
+    # Validated during a French request: the messages are French.
+    assert "n'est pas un nombre" in resource["validation_report"]["errors"][0][
+        "message"]
 
 
 class TestValidationShow:

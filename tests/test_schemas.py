@@ -152,19 +152,21 @@ def test_the_standard_form_has_the_dcat_fields(app, sysadmin):
     assert "SIRET" not in body
 
 
-def test_the_form_creates_a_subvention(app, sysadmin, org):
+@pytest.mark.parametrize("dataset_type", list(TYPES))
+def test_the_form_creates_each_type(app, sysadmin, org, dataset_type):
     from ckanext.loiretcher import themes
 
-    name = unique("subventions-web")
+    name = unique(f"{dataset_type}-web")
     theme = themes.theme_names()[0]
+    schema, version = TYPES[dataset_type]
     response = app.post(
-        "/subvention/new",
+        f"/{dataset_type}/new",
         headers={"Authorization": sysadmin["token"]},
         data={
             "title": "Subventions 2025", "name": name, "notes": "", "owner_org":
             org["id"], "publisher_name": "Département de Loir-et-Cher",
             "publisher_siret": "22410001600019", "year": "2025",
-            "scdl_schema": "scdl/subventions", "scdl_schema_version": "2.1.1",
+            "scdl_schema": schema, "scdl_schema_version": version,
             "license_id": "lov2", "frequency": "annual",
             "temporal_start": "2025-01-01", "temporal_end": "2025-12-31",
             "spatial_zones": "fr:departement:41, fr:commune:41018",
@@ -174,7 +176,8 @@ def test_the_form_creates_a_subvention(app, sysadmin, org):
     )
     assert response.status_code == 200
     shown = call_action("package_show", id=name)
-    assert shown["type"] == "subvention"
+    assert shown["type"] == dataset_type
+    assert (shown["scdl_schema"], shown["scdl_schema_version"]) == (schema, version)
     assert shown["spatial_zones"] == ["fr:departement:41", "fr:commune:41018"]
     assert shown["theme"] == [theme]
     assert shown["year"] == "2025"

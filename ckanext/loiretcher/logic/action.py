@@ -7,13 +7,11 @@ without an update loop.
 """
 from __future__ import annotations
 
-import json
 import logging
 from typing import Any, cast
 
 import ckan.plugins.toolkit as tk
 from ckan import model
-from ckan.lib import redis as ckan_redis
 from ckan.types import Action, ActionResult, Context, DataDict
 
 from ckanext.loiretcher import config, summary
@@ -279,35 +277,18 @@ def loiretcher_resource_validation_show(
     }
 
 
-def _summary_cache_key(resource: dict[str, Any]) -> str:
-    site = tk.config.get("ckan.site_id")
-    return (
-        f"loiretcher:{site}:scdl_summary:{resource['id']}:"
-        f"{resource.get('validated_at') or ''}"
-    )
-
-
 def _file_summary(kind: str, resource: dict[str, Any]) -> dict[str, Any] | None:
     """One valid file's counters, from Redis or computed and cached."""
-    key = _summary_cache_key(resource)
-    redis = ckan_redis.connect_to_redis()
-    try:
-        cached = redis.get(key)
-    except Exception:  # a summary without cache is still a summary
-        log.warning("Redis unavailable for the SCDL summary cache", exc_info=True)
-        cached = None
-    if cached:
-        return json.loads(cached)
+    cached = rv.cached_summary(resource["id"], resource.get("validated_at") or "")
+    if cached is not None:
+        return cached
     try:
         with rv.local_copy(resource) as path:
             part = summary.summarise_file(kind, path)
     except (rv.FetchError, OSError, UnicodeDecodeError) as error:
         log.warning("no SCDL summary for resource %s: %s", resource["id"], error)
         return None
-    try:
-        redis.setex(key, config.summary_cache_ttl(), json.dumps(part))
-    except Exception:
-        log.warning("Redis unavailable for the SCDL summary cache", exc_info=True)
+    rv.cache_summary(resource["id"], resource.get("validated_at") or "", part)
     return part
 
 

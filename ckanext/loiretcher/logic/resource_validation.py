@@ -28,6 +28,7 @@ from __future__ import annotations
 import contextlib
 import datetime
 import hashlib
+import json
 import logging
 import os
 import tempfile
@@ -37,6 +38,7 @@ from typing import IO, Any
 
 import ckan.plugins.toolkit as tk
 import requests
+from ckan.lib import redis as ckan_redis
 from ckan.lib import uploader
 from werkzeug.datastructures import FileStorage
 
@@ -48,6 +50,8 @@ __all__ = [
     "PORTAL_WRITE",
     "SCDL_TYPES",
     "VALIDATION_FIELDS",
+    "cache_summary",
+    "cached_summary",
     "display_state",
     "local_copy",
     "scdl_schema_for_type",
@@ -333,3 +337,35 @@ def spooled_upload(upload: FileStorage) -> Iterator[tuple[str, str]]:
     finally:
         with contextlib.suppress(OSError):
             os.remove(path)
+
+
+# The summary cache -----------------------------------------------------------
+
+
+def _summary_key(resource_id: str, validated_at: str) -> str:
+    site = tk.config.get("ckan.site_id")
+    return f"loiretcher:{site}:scdl_summary:{resource_id}:{validated_at}"
+
+
+def cached_summary(resource_id: str, validated_at: str) -> dict[str, Any] | None:
+    """A file's summary counters kept for this validation, or None."""
+    try:
+        cached = ckan_redis.connect_to_redis().get(
+            _summary_key(resource_id, validated_at)
+        )
+    except Exception:  # a summary without cache is still a summary
+        log.warning("Redis unavailable for the SCDL summary cache", exc_info=True)
+        return None
+    return json.loads(cached) if cached else None
+
+
+def cache_summary(resource_id: str, validated_at: str, part: dict[str, Any]) -> None:
+    """Keep a file's summary counters until the file is validated again."""
+    try:
+        ckan_redis.connect_to_redis().setex(
+            _summary_key(resource_id, validated_at),
+            config.summary_cache_ttl(),
+            json.dumps(part),
+        )
+    except Exception:
+        log.warning("Redis unavailable for the SCDL summary cache", exc_info=True)

@@ -16,6 +16,7 @@ import flask
 from ckan import model
 from ckan.types import Context
 
+from ckanext.loiretcher import summary
 from ckanext.loiretcher.logic import resource_validation as rv
 
 __all__ = ["validate_resource"]
@@ -84,9 +85,15 @@ def _validate(resource_id: str, token: str) -> str:
     short_name = rv.scdl_schema_for_type(package.type if package else None)
     if not short_name:
         return "not-scdl"
+    part = None
     try:
         with rv.local_copy(resource) as path:
             fields = rv.run_validation(path, short_name)
+            if fields["validation_status"] == "valid" and rv.summary_supported(
+                package.type if package else None
+            ):
+                # The file is here now: its summary will not need a download.
+                part = summary.summarise_file(package.type, path)
     except rv.FetchError as error:
         fields = rv.error_fields(str(error))
     # The file may have been replaced while it was being read.
@@ -97,5 +104,7 @@ def _validate(resource_id: str, token: str) -> str:
         cast(Context, {**context, rv.PORTAL_WRITE: True}),
         {"id": resource_id, **fields},
     )
+    if part is not None:
+        rv.cache_summary(resource_id, fields["validated_at"], part)
     log.info("resource %s validated: %s", resource_id, fields["validation_status"])
     return fields["validation_status"]
