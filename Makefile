@@ -10,7 +10,7 @@ INSTALLED := $(VENV)/.installed
 DEMO_PORT ?= 5000
 PYTEST_ARGS ?=
 
-.PHONY: help install services stop status lint i18n db-test test demo demo-init bench clean
+.PHONY: help install services stop status lint i18n db-test browser test demo demo-init bench clean
 
 help:
 	@echo "make demo      install, start the services, seed demo content, serve http://127.0.0.1:$(DEMO_PORT)"
@@ -51,8 +51,15 @@ db-test: services
 	@$(CKAN) -c test.ini db upgrade -p harvest >/dev/null
 	@$(CKAN) -c test.ini db upgrade -p activity >/dev/null
 
+# The accessibility tests drive Debian's Chromium (Playwright cannot download
+# its own browser here).
+browser:
+	@command -v chromium >/dev/null || test -x /usr/bin/chromium || { \
+	    echo "installing Debian's chromium for the browser tests"; \
+	    apt-get update -qq >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
+
 # pytest exits 5 when it collected no test: that is a failure too.
-test: services lint i18n db-test
+test: services lint i18n db-test browser
 	@$(BIN)/pytest --ckan-ini=test.ini $(PYTEST_ARGS) tests; status=$$?; \
 	if [ $$status -eq 5 ]; then echo "pytest collected no test"; exit 1; fi; exit $$status
 
