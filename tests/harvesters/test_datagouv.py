@@ -99,7 +99,7 @@ class TestFirstHarvest:
                 1, title="subventions-2024.csv", type="main", format="csv",
                 mime="text/csv", filesize=2048,
                 checksum={"type": "sha256", "value": "ab" * 32},
-                schema={"name": "scdl/subventions", "version": "2.1.1"},
+                schema={"name": "etalab/schema-irve-statique", "version": "2.3.0"},
                 last_modified="2025-02-01T10:00:00+01:00",
             ), fake_udata.make_resource(2, title="Notice", type="documentation")],
         )
@@ -139,8 +139,8 @@ class TestFirstHarvest:
         assert main["hash_algorithm"] == "sha256"
         assert main["resource_type"] == "main"
         assert main["last_modified"] == "2025-02-01T09:00:00"
-        assert main["schema_name"] == "scdl/subventions"
-        assert main["schema_version"] == "2.1.1"
+        assert main["schema_name"] == "etalab/schema-irve-statique"
+        assert main["schema_version"] == "2.3.0"
         assert notice["resource_type"] == "documentation"
 
     def test_pages_are_followed_and_each_dataset_imported_once(
@@ -577,3 +577,75 @@ def test_gather_returns_a_lazy_list_of_ids(fake_udata, org41, source, harvest_qu
     waiting = model.Session.query(HarvestObject.id).filter_by(
         harvest_job_id=job.id, state="WAITING")
     assert sorted(ids) == sorted(r.id for r in waiting)
+
+
+@pytest.mark.parametrize(("prefix", "expected"), [
+    ("", "« page_size » doit être un nombre entier de 1 à 1000."),
+    ("/en", '"page_size" must be a whole number from 1 to 1000.'),
+])
+def test_configuration_errors_speak_the_users_language(app, prefix, expected):
+    user = factories.SysadminWithToken()
+    response = app.post(
+        f"{prefix}/api/3/action/harvest_source_create",
+        json={"name": "bad-source", "url": "https://www.data.gouv.fr",
+              "source_type": "datagouvfr",
+              "config": json.dumps({"organization": "x", "page_size": 5000})},
+        headers={"Authorization": user["token"]}, status=409,
+    )
+    assert expected in " ".join(response.json["error"]["config"])
+    assert model.Session.query(model.Package).filter_by(type="harvest").count() == 0
+
+
+def test_the_command_line_refuses_a_bad_configuration(cli, fake_udata):
+    from ckan.cli.cli import ckan
+
+    result = cli.invoke(ckan, [
+        "harvester", "source", "create", "cli-source", fake_udata.url,
+        "datagouvfr", "Source", "true", "", "MANUAL", '{"page_size": "big"}',
+    ])
+    assert result.exit_code != 0
+    assert "page_size" in result.output
+    assert "organization" in result.output
+    assert model.Session.query(model.Package).filter_by(type="harvest").count() == 0
+
+
+def test_the_command_line_creates_and_runs_a_source(cli, fake_udata, org41):
+    from ckan.cli.cli import ckan
+
+    record = fake_udata.add_dataset(org41)
+    config = json.dumps({"organization": org41["slug"]})
+    cli.invoke(ckan, [
+        "harvester", "source", "create", "cli-source", fake_udata.url,
+        "datagouvfr", "Source", "true", "", "MANUAL", config,
+    ])
+    # ckanext-harvest 1.6.3 creates the source, then fails to print it (its
+    # "status" is missing right after creation): only the source is checked.
+    source = call_action("harvest_source_show", id="cli-source")
+    assert json.loads(source["config"])["organization"] == org41["slug"]
+    result = cli.invoke(ckan, ["harvester", "run-test", "cli-source"])
+    assert result.exit_code == 0, result.output
+    assert call_action("package_search", q="*:*")["results"][0]["title"] == (
+        record["title"])
+
+
+def test_job_errors_show_on_the_job_page(app, fake_udata, org41, source, harvest):
+    fake_udata.fail("/datasets/", status=500, times=None)
+    job = harvest(source)
+    user = factories.SysadminWithToken()
+    page = app.get(f"/harvest/{source['name']}/job/{job['id']}",
+                   headers={"Authorization": user["token"]})
+    assert page.status_code == 200
+    assert "HTTP 500" in page.body
+
+
+def test_default_groups_and_themes(fake_udata, org41, make_source, harvest):
+    factories.Group(name="donnees-departementales")
+    source = make_source({
+        "organization": org41["slug"], "default_groups": ["donnees-departementales"],
+        "themes": {"subventions": ["subventions"], "routes": ["voirie"]},
+    })
+    record = fake_udata.add_dataset(org41, tags=["subventions", "budget"])
+    harvest(source)
+    dataset = harvested(source)[record["id"]]
+    assert [g["name"] for g in dataset["groups"]] == ["donnees-departementales"]
+    assert field(dataset, "theme") == ["subventions"]
