@@ -50,6 +50,9 @@ def seed(site: Any) -> None:
             frequency="MANUAL",
             config=json.dumps(CONFIG),
         )
+        # ckanext-harvest 1.6.3 indexes a new source before its harvest_source
+        # row exists, so `harvester run-test` would not find its type.
+        site.action.harvest_source_reindex(id=source["id"])
         print(f"harvest source {SOURCE} created")
     if site.action.harvest_job_list(source_id=source["id"]):
         return
