@@ -3,7 +3,8 @@
 The fake instance is ``dev/fake_udata.py`` on http://127.0.0.1:8766 (started
 in the background by ``make demo``). When it answers, the source is harvested
 once, so the portal shows the Département's datasets; otherwise the source is
-only created, and ``ckan harvester run-test datagouvfr-demo`` harvests it later.
+only created; ``ckan harvester job datagouvfr-demo`` (with the gather and fetch
+consumers running) harvests it later.
 """
 from __future__ import annotations
 
@@ -50,9 +51,6 @@ def seed(site: Any) -> None:
             frequency="MANUAL",
             config=json.dumps(CONFIG),
         )
-        # ckanext-harvest 1.6.3 indexes a new source before its harvest_source
-        # row exists, so `harvester run-test` would not find its type.
-        site.action.harvest_source_reindex(id=source["id"])
         print(f"harvest source {SOURCE} created")
     if site.action.harvest_job_list(source_id=source["id"]):
         return
@@ -60,7 +58,7 @@ def seed(site: Any) -> None:
         requests.get(f"{FAKE_URL}/api/1/organizations/{ORGANIZATION}/", timeout=3)
     except requests.RequestException:
         print(f"{FAKE_URL} does not answer: start dev/fake_udata.py, then run "
-              f"`ckan harvester run-test {SOURCE}`")
+              f"`ckan harvester job {SOURCE}` with the harvest consumers")
         return
     _harvest(source["id"])
 
