@@ -30,6 +30,7 @@ services: $(INSTALLED)
 	@dev/services.sh start
 
 stop:
+	@dev/demo_workers.sh stop
 	@dev/services.sh stop
 
 status:
@@ -72,6 +73,7 @@ demo-init: services demo.ini i18n
 	$(CKAN) -c demo.ini db upgrade -p harvest
 	$(CKAN) -c demo.ini db upgrade -p activity
 	$(CKAN) -c demo.ini search-index rebuild -q
+	@dev/demo_workers.sh start
 	$(BIN)/python dev/seed_demo.py demo.ini
 
 demo: demo-init
