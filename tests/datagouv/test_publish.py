@@ -18,13 +18,30 @@ from tests.datagouv.publish_support import (  # noqa: F401 - fixtures
     publishing,
     udata,
 )
+from tests.dcat.portal import csv_file, sha256
 from tests.fakes.udata import FakeResponse
 
 MARKER = "loiretcher:ckan_id"
+# The plan is printed in the portal's default language (French, test.ini).
+LABELS = {
+    "create": "créer", "update": "mettre à jour", "delete": "supprimer",
+    "unchanged": "inchangé", "skip": "ignoré",
+}
+DRY_RUN = "Simulation : rien n'est modifié, ni ici ni sur data.gouv.fr."
 
 
 def publish(cli, *args: str):
     return cli.invoke(ckan, ["loiretcher", "publish-datagouv", *args])
+
+
+def plan(output: str) -> list[tuple[str, str]]:
+    """(action, dataset name) of each dataset line of the command's output."""
+    found = []
+    for line in output.splitlines():
+        for action, label in LABELS.items():
+            if line.startswith(label + " "):
+                found.append((action, line[len(label):].split()[0]))
+    return found
 
 
 def remote_of(fake, dataset):
@@ -53,28 +70,51 @@ def test_dry_run_prints_the_plan_and_changes_nothing(cli, publishing):
     result = publish(cli, "--dry-run")
 
     assert result.exit_code == 0, result.output
-    lines = result.output.splitlines()
-    assert any(line.startswith("create") and "jeu-public" in line for line in lines)
-    assert any(line.startswith("create") and "subventions-2025" in line
-               for line in lines)
-    assert any(line.startswith("skip") and "jeu-prive" in line for line in lines)
+    assert result.output.splitlines()[0] == DRY_RUN
+    assert plan(result.output) == [
+        ("skip", "jeu-prive"), ("create", "jeu-public"),
+        ("create", "subventions-2025"),
+    ]
+    assert "jeu-prive (privé)" in result.output
+    assert "subventions-2025 (ressources : 2)" in result.output
+    assert result.output.splitlines()[-1] == (
+        "2 à créer, 0 à mettre à jour, 0 à supprimer, 0 inchangé(s), "
+        "1 ignoré(s), 0 en échec."
+    )
     assert fake.writes() == []
     assert fake.datasets == {}
     assert local_datagouv_id(public["id"]) is None
     assert local_datagouv_id(scdl["id"]) is None
 
 
+def test_plan_is_in_the_portal_language(cli, publishing, ckan_config, monkeypatch):
+    create("dataset", name="jeu-public")
+    monkeypatch.setitem(ckan_config, "ckan.locale_default", "en")
+
+    result = publish(cli, "--dry-run")
+
+    assert result.exit_code == 0, result.output
+    assert result.output.splitlines() == [
+        "Dry run: nothing is changed, here or on data.gouv.fr.",
+        "create    jeu-public (resources: 1)",
+        "1 to create, 0 to update, 0 to delete, 0 unchanged, 0 skipped, 0 failed.",
+    ]
+
+
 def test_first_publication_creates_datasets_and_remote_resources(cli, publishing):
     fake = publishing
     scdl = create("subvention", name="subventions-2025")
+    local_valid, local_refused = scdl["resources"]
+    assert local_valid["validation_status"] == "valid"
+    assert local_refused["validation_status"] == "invalid"
 
     result = publish(cli)
 
     assert result.exit_code == 0, result.output
     record = remote_of(fake, scdl)
     assert record["title"] == "Jeu subvention"
-    assert record["description"] == "Description **markdown**."
-    assert sorted(record["tags"]) == ["finances", "loir-et-cher"]
+    assert record["description"] == "Description du jeu de données."
+    assert sorted(record["tags"]) == ["département", "finances"]
     assert record["license"] == "lov2"
     assert record["frequency"] == "annual"
     assert record["temporal_coverage"] == {"start": "2025-01-01", "end": "2025-12-31"}
@@ -85,18 +125,22 @@ def test_first_publication_creates_datasets_and_remote_resources(cli, publishing
 
     valid, refused = record["resources"]
     assert valid["filetype"] == "remote"
-    assert valid["url"] == "http://test.ckan.net/files/donnees-2025.csv"
+    # The portal's download URL of the uploaded file.
+    assert valid["url"] == local_valid["url"]
+    assert valid["url"].startswith(f"http://test.ckan.net/subvention/{scdl['id']}/")
+    assert valid["description"] == "Le fichier."
     assert valid["schema"] == {"name": "scdl/subventions", "version": "2.1.1"}
-    assert valid["checksum"] == {
-        "type": "sha1", "value": "da39a3ee5e6b4b0d3255bfef95601890afd80709"
-    }
-    assert valid["filesize"] == 2048
+    data = csv_file("subvention")
+    assert valid["checksum"] == {"type": "sha256", "value": sha256(data)}
+    assert valid["filesize"] == len(data)
     assert valid["mime"] == "text/csv"
     assert refused["schema"] == {}  # the portal found it invalid
+    assert refused["checksum"]["value"] == local_refused["hash"]
 
     # The ids are kept here, dataset and resources.
     assert local_datagouv_id(scdl["id"]) == record["id"]
     shown = call_action("package_show", id=scdl["id"])
+    assert shown["datagouv_id"] == record["id"]
     assert [r.get("datagouv_id") for r in shown["resources"]] == [
         valid["id"], refused["id"]
     ]
@@ -116,10 +160,11 @@ def test_second_run_finds_everything_unchanged(cli, publishing):
 
     assert result.exit_code == 0, result.output
     assert len(fake.writes()) == writes
-    assert [line.split()[0] for line in result.output.splitlines()[:2]] == [
+    assert [action for action, _ in plan(result.output)] == [
         "unchanged", "unchanged"
     ]
-    assert publish(cli, "--dry-run").output.count("unchanged") >= 2
+    dry = publish(cli, "--dry-run").output
+    assert [action for action, _ in plan(dry)] == ["unchanged", "unchanged"]
 
 
 def test_changes_are_updates_not_new_datasets(cli, publishing):
@@ -138,11 +183,12 @@ def test_changes_are_updates_not_new_datasets(cli, publishing):
                           "format": "PDF", "resource_type": "documentation"}],
     )
 
-    plan = publish(cli, "--dry-run")
-    assert plan.output.startswith(
-        "Dry run"
-    ) or "update" in plan.output, plan.output
-    assert "update" in plan.output
+    dry = publish(cli, "--dry-run").output
+    assert plan(dry) == [("update", dataset["name"])], dry
+    assert "ressources à créer : 1" in dry
+    assert "ressources à mettre à jour : 1" in dry
+    assert "ressources à supprimer : 1" in dry
+    assert len(remote_of(fake, dataset)["resources"]) == 2  # nothing done yet
     result = publish(cli)
 
     assert result.exit_code == 0, result.output
@@ -155,7 +201,7 @@ def test_changes_are_updates_not_new_datasets(cli, publishing):
     assert titles["Annexe"]["type"] == "documentation"
     assert dropped["datagouv_id"] not in {r["id"] for r in record["resources"]}
     assert fake.count(r"^/api/1/datasets/$", "POST") == 1
-    assert publish(cli).output.startswith("unchanged")
+    assert plan(publish(cli).output) == [("unchanged", dataset["name"])]
 
 
 @pytest.mark.parametrize("how", ["delete", "private", "purge"])
@@ -176,10 +222,12 @@ def test_local_removal_deletes_remotely(cli, publishing, how):
     result = publish(cli)
 
     assert result.exit_code == 0, result.output
-    assert result.output.startswith("delete")
+    # A purged dataset is known by its id only.
+    name = dataset["id"] if how == "purge" else dataset["name"]
+    assert plan(result.output) == [("delete", name)], result.output
     assert fake.dataset(remote_id)["deleted"]
     assert fake.published(dataset["id"]) == []
-    assert not publish(cli).output.startswith("delete")
+    assert "delete" not in dict(plan(publish(cli).output))
 
 
 def test_archive_mode_archives_instead(cli, publishing, ckan_config, monkeypatch):
@@ -209,15 +257,15 @@ def test_harvested_and_private_datasets_are_never_published(cli, publishing):
     fake = publishing
     organization = factories.Organization()
     create("dataset", private=True, owner_org=organization["id"])
-    create("dataset", extras=[{"key": "guid", "value": "6" * 24}])
+    create("dataset", guid="6" * 24)
 
     result = publish(cli)
 
     assert result.exit_code == 0
     assert fake.writes() == []
-    assert [line.split()[0] for line in result.output.splitlines()[:2]] == [
-        "skip", "skip"
-    ]
+    assert [action for action, _ in plan(result.output)] == ["skip", "skip"]
+    assert "(privé)" in result.output
+    assert "(moissonné ailleurs)" in result.output
 
 
 @pytest.mark.parametrize(("key", "status"), [("wrong-key", 401), (KEY, 403)])
@@ -242,10 +290,14 @@ def test_refused_key_stops_everything(cli, publishing, ckan_config, monkeypatch,
 
 def test_refused_dataset_is_reported_with_its_field_errors(cli, publishing):
     fake = publishing
-    bad = create("subvention", name="a-refuse")
-    shown = call_action("package_show", id=bad["id"])
-    shown["resources"][0]["schema_name"] = "scdl/inconnu"
-    call_action("package_update", {"user": factories.Sysadmin()["name"]}, **shown)
+    # On a ``dataset``, a file's schema is what its provider declared (through
+    # the API): the portal passes it on, data.gouv.fr checks the name.
+    bad = create("dataset", name="a-refuse")
+    call_action(
+        "resource_patch", {"user": factories.Sysadmin()["name"]},
+        id=bad["resources"][0]["id"], schema_name="scdl/inconnu",
+        schema_version="1.0.0",
+    )
     good = create("dataset", name="b-accepte")
 
     result = publish(cli)

@@ -15,23 +15,28 @@ from tests.dcat.conftest import (
     FOAF,
     FORMATS,
     HYDRA,
-    SCDL,
-    SIRET,
     SKOS,
     SPDX,
+    VCARD,
     catalog_ids,
     catalog_marks,
-    create_dataset,
     dataset_node,
     local_path,
     parse,
+)
+from tests.dcat.portal import (
+    DEFAULT_SIRET,
+    SCDL,
+    TYPES,
+    create_dataset,
+    csv_file,
+    sha256,
 )
 
 pytestmark = catalog_marks
 
 EU = "http://publications.europa.eu/resource/authority/"
 LOV2 = URIRef("https://www.etalab.gouv.fr/licence-ouverte-open-licence")
-TYPES = ["dataset", "subvention", "deliberation", "budget"]
 
 
 @pytest.mark.parametrize("dataset_type", TYPES)
@@ -83,20 +88,26 @@ def test_catalogue_describes_every_property(app, dataset_type, fmt):
 
     # Contact point
     contact = graph.value(node, DCAT.contactPoint)
-    assert contact is not None
+    assert graph.value(contact, VCARD.fn) == Literal("Service open data")
+    assert graph.value(contact, VCARD.hasEmail) == URIRef(
+        "mailto:opendata@example.org"
+    )
 
     # Publisher
     (publisher,) = graph.objects(node, DCT.publisher)
     assert (publisher, RDF.type, FOAF.Agent) in graph
     if dataset_type in SCDL:
+        # The schema's defaults, as the web form fills them.
+        assert dataset["publisher_siret"] == DEFAULT_SIRET
         assert graph.value(publisher, FOAF.name) == Literal(
             "Département de Loir-et-Cher"
         )
-        assert graph.value(publisher, DCT.identifier) == Literal(SIRET)
+        assert graph.value(publisher, DCT.identifier) == Literal(DEFAULT_SIRET)
         identifier = graph.value(publisher, ADMS.identifier)
-        assert graph.value(identifier, SKOS.notation) == Literal(SIRET)
+        assert graph.value(identifier, SKOS.notation) == Literal(DEFAULT_SIRET)
     else:
         assert graph.value(publisher, FOAF.name) == Literal(organization["title"])
+        assert graph.value(publisher, DCT.identifier) is None
 
     # Distributions
     distributions = {
@@ -104,34 +115,47 @@ def test_catalogue_describes_every_property(app, dataset_type, fmt):
         for d in graph.objects(node, DCAT.distribution)
     }
     assert set(distributions) == {r["id"] for r in dataset["resources"]}
-    main = distributions[dataset["resources"][0]["id"]]
+    first = dataset["resources"][0]
+    main = distributions[first["id"]]
     assert list(graph.objects(main, DCT.license)) == [LOV2]
-    assert graph.value(main, DCAT.downloadURL) == URIRef(
-        "http://test.ckan.net/files/donnees-2025.csv"
-    )
-    assert graph.value(main, DCAT.byteSize) == Literal(
-        1234, datatype=XSD.nonNegativeInteger
-    )
+    assert graph.value(main, DCAT.downloadURL) == URIRef(first["url"])
     assert graph.value(main, DCAT.mediaType) == URIRef(
         "http://www.iana.org/assignments/media-types/text/csv"
     )
     assert graph.value(main, DCT["format"]) == URIRef(EU + "file-type/CSV")
     checksum = graph.value(main, SPDX.checksum)
     assert graph.value(checksum, SPDX.algorithm) == SPDX.checksumAlgorithm_sha256
+    if dataset_type in SCDL:
+        # An upload: the portal measured, hashed and validated the file.
+        data = csv_file(dataset_type)
+        assert first["url"].startswith(
+            f"http://test.ckan.net/{dataset_type}/{dataset['id']}/resource/"
+        )
+        size, digest = len(data), sha256(data)
+    else:
+        assert first["url"] == "http://test.ckan.net/files/donnees-2025.csv"
+        size = 1234
+        digest = "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08"
+    assert graph.value(main, DCAT.byteSize) == Literal(
+        size, datatype=XSD.nonNegativeInteger
+    )
     assert graph.value(checksum, SPDX.checksumValue) == Literal(
-        "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08",
-        datatype=XSD.hexBinary,
+        digest, datatype=XSD.hexBinary
     )
 
     if dataset_type in SCDL:
         name, version = SCDL[dataset_type]
+        assert (first["validation_status"], first["schema_name"],
+                first["schema_version"]) == ("valid", name, version)
         schema = URIRef(
             f"https://schema.data.gouv.fr/schemas/{name}/{version}/schema.json"
         )
         assert list(graph.objects(main, DCT.conformsTo)) == [schema]
         assert (schema, RDF.type, DCT.Standard) in graph
         # A file that failed its checks is not declared conformant.
-        refused = distributions[dataset["resources"][1]["id"]]
+        second = dataset["resources"][1]
+        assert second["validation_status"] == "invalid"
+        refused = distributions[second["id"]]
         assert list(graph.objects(refused, DCT.conformsTo)) == []
         assert list(graph.objects(refused, DCT.license)) == [LOV2]
     else:
@@ -177,15 +201,36 @@ def test_licences_data_gouv_fr_recognises(app, license_id, expected):
     assert graph.value(distribution, DCT.license) == licence
 
 
-def test_dataset_without_optional_metadata_is_still_valid_rdf(app):
+def test_minimal_dataset_gets_the_schema_defaults(app):
     sysadmin = factories.Sysadmin()
     dataset = call_action(
         "package_create", {"user": sysadmin["name"]}, name="minimal", title="Minimal"
     )
+    # What the dataset schema fills in when the user gives nothing.
+    assert dataset["type"] == "dataset"
+    assert (dataset["license_id"], dataset["frequency"]) == ("lov2", "unknown")
+    assert dataset["spatial_zones"] == ["fr:departement:41"]
+
     graph = parse(app.get("/catalog.ttl"), "ttl")
     node = dataset_node(graph, dataset["id"])
-    for predicate in (DCT.license, DCT.temporal, DCT.spatial, DCAT.theme):
+    assert list(graph.objects(node, DCT.license)) == [LOV2]
+    assert list(graph.objects(node, DCT.spatial)) == [
+        URIRef("https://geo.api.gouv.fr/departements/41")
+    ]
+    assert list(graph.objects(node, DCT.accrualPeriodicity)) == [
+        URIRef(EU + "frequency/UNKNOWN")
+    ]
+    for predicate in (DCT.temporal, DCAT.theme, DCAT.contactPoint, DCAT.distribution):
         assert list(graph.objects(node, predicate)) == []
+
+
+def test_unspecified_licence_is_left_out(app):
+    dataset = create_dataset("dataset", license_id="notspecified")
+    graph = parse(app.get("/catalog.ttl"), "ttl")
+    node = dataset_node(graph, dataset["id"])
+    assert list(graph.objects(node, DCT.license)) == []
+    (distribution,) = graph.objects(node, DCAT.distribution)
+    assert list(graph.objects(distribution, DCT.license)) == []
 
 
 def test_private_and_draft_datasets_never_appear(app):
@@ -238,12 +283,9 @@ def _harvested_by_ckanext_harvest(source):
 
 def test_harvested_datasets_and_sources_are_left_out_by_default(app):
     own = create_dataset("dataset")
-    with_guid = create_dataset(
-        "dataset", extras_fields={"guid": "5f0c7e3b2a1d4c0012345678"}
-    )
+    with_guid = create_dataset("dataset", guid="5f0c7e3b2a1d4c0012345678")
     with_url = create_dataset(
-        "dataset",
-        extras_fields={"harvest_url": "https://www.data.gouv.fr/datasets/abc/"},
+        "dataset", harvest_url="https://www.data.gouv.fr/datasets/abc/"
     )
     source = _harvest_source()
     harvested = _harvested_by_ckanext_harvest(source)
@@ -257,9 +299,7 @@ def test_harvested_datasets_and_sources_are_left_out_by_default(app):
 @pytest.mark.ckan_config("ckanext.loiretcher.dcat.exclude_harvested", "false")
 def test_harvested_datasets_can_be_included(app):
     own = create_dataset("dataset")
-    with_guid = create_dataset(
-        "dataset", extras_fields={"guid": "5f0c7e3b2a1d4c0012345678"}
-    )
+    with_guid = create_dataset("dataset", guid="5f0c7e3b2a1d4c0012345678")
     source = _harvest_source()
     harvested = _harvested_by_ckanext_harvest(source)
 

@@ -1,9 +1,24 @@
 """``ckan loiretcher publish-datagouv``: push the portal's datasets to data.gouv.fr."""
 from __future__ import annotations
 
+import contextlib
+from collections.abc import Iterator
+
 import click
 
 __all__ = ["publish_datagouv"]
+
+
+@contextlib.contextmanager
+def _portal_locale(ctx: click.Context) -> Iterator[None]:
+    """A request context of the portal, so that the plan and the errors are in
+    its default language (``ckan.locale_default``), as on its pages."""
+    app = ctx.find_root().meta.get("flask_app")
+    if app is None:
+        yield
+        return
+    with app.test_request_context():
+        yield
 
 
 @click.command("publish-datagouv")
@@ -15,24 +30,28 @@ __all__ = ["publish_datagouv"]
     "--dataset", "datasets", multiple=True, metavar="NAME",
     help="Only this dataset (name or id); repeat for several. Default: all.",
 )
-def publish_datagouv(dry_run: bool, datasets: tuple[str, ...]) -> None:
+@click.pass_context
+def publish_datagouv(
+    ctx: click.Context, dry_run: bool, datasets: tuple[str, ...]
+) -> None:
     """Publish the portal's datasets to data.gouv.fr (ckanext.loiretcher.datagouv.*).
 
     Exit status: 0 when everything was published (or planned), 1 when some
     datasets failed, 2 when data.gouv.fr refused the API key or the run could
-    not start.
+    not start. Messages are in the portal's default language.
     """
     import ckan.plugins.toolkit as tk
 
     from ckanext.loiretcher.datagouv.publisher import PublishConfigError, from_config
 
-    try:
-        report = from_config().run(list(datasets), dry_run=dry_run)
-    except PublishConfigError as error:
-        click.echo(tk._("Error: {error}").format(error=error), err=True)
-        raise SystemExit(2) from None
-    for line in report.lines():
-        click.echo(line)
+    with _portal_locale(ctx):
+        try:
+            report = from_config().run(list(datasets), dry_run=dry_run)
+        except PublishConfigError as error:
+            click.echo(tk._("Error: {error}").format(error=error), err=True)
+            raise SystemExit(2) from None
+        for line in report.lines():
+            click.echo(line)
     if report.fatal:
         raise SystemExit(2)
     if report.failed:

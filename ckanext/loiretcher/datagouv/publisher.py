@@ -98,11 +98,13 @@ class Report:
             DELETE: tk._("delete"), UNCHANGED: tk._("unchanged"),
             SKIP: tk._("skip"),
         }
+        # Columns as wide as the longest label in the reader's language.
+        width = max(len(label) for label in labels.values())
         lines = [
             tk._("Dry run: nothing is changed, here or on data.gouv.fr.")
         ] if self.dry_run else []
         for outcome in self.outcomes:
-            text = f"{labels[outcome.action]:<10} {outcome.name}"
+            text = f"{labels[outcome.action]:<{width}} {outcome.name}"
             if outcome.remote_id:
                 text += f" -> {outcome.remote_id}"
             if outcome.details:
