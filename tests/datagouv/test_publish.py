@@ -18,10 +18,11 @@ from tests.datagouv.publish_support import (  # noqa: F401 - fixtures
     publishing,
     udata,
 )
-from tests.dcat.portal import csv_file, sha256
+from tests.dcat.portal import SCDL, TYPES, csv_file, sha256
 from tests.fakes.udata import FakeResponse
 
 MARKER = "loiretcher:ckan_id"
+RESOURCE_MARKER = "loiretcher:ckan_resource_id"
 # The plan is printed in the portal's default language (French, test.ini).
 LABELS = {
     "create": "créer", "update": "mettre à jour", "delete": "supprimer",
@@ -147,6 +148,58 @@ def test_first_publication_creates_datasets_and_remote_resources(cli, publishing
     # Every write carried the key.
     assert fake.writes()
     assert all(w.headers.get("X-API-KEY") == KEY for w in fake.writes())
+
+
+@pytest.mark.parametrize("dataset_type", TYPES)
+def test_stored_values_of_every_type_reach_data_gouv_fr(cli, publishing,
+                                                        dataset_type):
+    fake = publishing
+    # The API's other input forms: texts for the lists, a legacy udata
+    # frequency id, a start date alone.
+    dataset = create(
+        dataset_type, spatial_zones="fr:commune:41018, fr:epci:200030385",
+        theme="environnement", frequency="biannual", temporal_start="2024-07-01",
+        temporal_end="", license_id="odc-odbl",
+    )
+    assert dataset["spatial_zones"] == ["fr:commune:41018", "fr:epci:200030385"]
+
+    result = publish(cli)
+
+    assert result.exit_code == 0, result.output
+    record = remote_of(fake, dataset)
+    assert record["spatial"]["zones"] == ["fr:commune:41018", "fr:epci:200030385"]
+    assert record["frequency"] == "semiannual"
+    assert record["license"] == "odc-odbl"
+    assert record["temporal_coverage"] == {"start": "2024-07-01", "end": "2024-07-01"}
+    assert record["extras"]["loiretcher:source_url"] == (
+        f"http://test.ckan.net/{dataset_type}/{dataset['name']}"
+    )
+    remote_resources = {r["extras"][RESOURCE_MARKER]: r for r in record["resources"]}
+    assert set(remote_resources) == {r["id"] for r in dataset["resources"]}
+    for resource in dataset["resources"]:
+        remote = remote_resources[resource["id"]]
+        assert remote["url"] == resource["url"]
+        assert remote["filesize"] == resource["size"]
+        assert remote["mime"] == resource["mimetype"] == "text/csv"
+        assert remote["checksum"] == {
+            "type": resource["hash_algorithm"], "value": resource["hash"]
+        }
+    if dataset_type in SCDL:
+        valid, refused = dataset["resources"]
+        name, version = SCDL[dataset_type]
+        assert remote_resources[valid["id"]]["schema"] == {
+            "name": name, "version": version
+        }
+        assert valid["hash"] == sha256(csv_file(dataset_type))
+        assert refused["validation_status"] == "invalid"
+        assert remote_resources[refused["id"]]["schema"] == {}
+    else:
+        (resource,) = dataset["resources"]
+        assert remote_resources[resource["id"]]["schema"] == {}
+    # Nothing differs on a second look.
+    assert plan(publish(cli, "--dry-run").output) == [
+        ("unchanged", dataset["name"])
+    ]
 
 
 def test_second_run_finds_everything_unchanged(cli, publishing):

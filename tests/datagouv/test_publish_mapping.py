@@ -103,3 +103,37 @@ def test_remote_resources_are_matched_by_id_marker_then_url():
     assert pm.find_remote_resource(RESOURCE, remotes, set())["id"] == "b"
     assert pm.find_remote_resource(RESOURCE, remotes, {"b"})["id"] == "c"
     assert pm.find_remote_resource(RESOURCE, remotes, {"b", "c"}) is None
+
+
+def test_resource_schema_follows_the_conformance_rule():
+    scdl = dict(PACKAGE)
+    # SCDL dataset: only a file the portal found valid.
+    assert pm.resource_payload(RESOURCE, scdl)["schema"] == {
+        "name": "scdl/subventions", "version": "2.1.1"
+    }
+    for status in ("invalid", "pending", "error", ""):
+        unchecked = dict(RESOURCE, validation_status=status)
+        assert "schema" not in pm.resource_payload(unchecked, scdl), status
+    # Any other dataset: the schema its source declared, version or not.
+    other = dict(PACKAGE, type="dataset")
+    declared = {k: v for k, v in RESOURCE.items() if k != "validation_status"}
+    assert pm.resource_payload(declared, other)["schema"] == {
+        "name": "scdl/subventions", "version": "2.1.1"
+    }
+    assert pm.resource_payload(dict(declared, schema_version=""), other)[
+        "schema"] == {"name": "scdl/subventions"}
+
+
+def test_zones_read_from_every_stored_form():
+    expected = {"zones": ["fr:departement:41", "fr:commune:41018"]}
+    for value in (
+        ["fr:departement:41", "fr:commune:41018"],
+        '["fr:departement:41", "fr:commune:41018"]',
+        "fr:departement:41, fr:commune:41018",
+        "fr:departement:41 fr:commune:41018",
+    ):
+        package = dict(PACKAGE, extras=[], spatial_zones=value)
+        assert pm.dataset_payload(package, OPTIONS)["spatial"] == expected, value
+    assert "spatial" not in pm.dataset_payload(
+        dict(PACKAGE, extras=[], spatial_zones="[]"), OPTIONS
+    )

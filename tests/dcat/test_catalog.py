@@ -32,8 +32,12 @@ from tests.dcat.portal import (
     csv_file,
     sha256,
 )
+from tests.validation.builders import siret
 
 pytestmark = catalog_marks
+
+# A valid SIRET other than the schemas' default (Luhn on SIREN and SIRET).
+COMMUNE = siret("21410018", "0001")
 
 EU = "http://publications.europa.eu/resource/authority/"
 LOV2 = URIRef("https://www.etalab.gouv.fr/licence-ouverte-open-licence")
@@ -340,3 +344,122 @@ def test_paging_over_250_datasets_with_hydra_next_links(app):
     assert pages == 3
     assert len(seen) == 250
     assert set(seen) == created
+
+
+@pytest.mark.parametrize("dataset_type", TYPES)
+def test_stored_values_of_every_type_reach_the_catalogue(app, dataset_type):
+    # The API's other input forms: texts for the lists, a legacy udata
+    # frequency id, a SIRET with spaces, a start date alone.
+    overrides = {
+        "theme": "transports-mobilite, environnement",
+        "spatial_zones": "fr:commune:41018 fr:epci:200030385",
+        "frequency": "biannual",
+        "temporal_start": "2024-07-01",
+        "temporal_end": "",
+        "contact_name": "Direction des routes",
+        "contact_email": "routes@example.org",
+    }
+    if dataset_type in SCDL:
+        overrides.update(publisher_name="Commune de Blois",
+                         publisher_siret=f"{COMMUNE[:9]} {COMMUNE[9:]}")
+    organization = factories.Organization(title="Agglopolys")
+    dataset = create_dataset(dataset_type, owner_org=organization["id"], **overrides)
+
+    # What scheming stored, as package_show gives it (docs/fields.rst).
+    assert dataset["theme"] == ["transports-mobilite", "environnement"]
+    assert dataset["spatial_zones"] == ["fr:commune:41018", "fr:epci:200030385"]
+    assert dataset["frequency"] == "semiannual"
+    assert "temporal_end" not in dataset or not dataset["temporal_end"]
+
+    graph = parse(app.get(f"/dataset/{dataset['id']}.ttl"), "ttl")
+    node = dataset_node(graph, dataset["id"])
+    assert set(graph.objects(node, DCAT.theme)) == {
+        URIRef(EU + "data-theme/TRAN"), URIRef(EU + "data-theme/ENVI")
+    }
+    assert set(graph.objects(node, DCT.spatial)) == {
+        URIRef("https://geo.api.gouv.fr/communes/41018"),
+        URIRef("https://geo.api.gouv.fr/epcis/200030385"),
+    }
+    assert list(graph.objects(node, DCT.accrualPeriodicity)) == [
+        URIRef(EU + "frequency/ANNUAL_2")
+    ]
+    (period,) = graph.objects(node, DCT.temporal)
+    assert graph.value(period, DCAT.startDate) == Literal(
+        "2024-07-01", datatype=XSD.date
+    )
+    assert graph.value(period, DCAT.endDate) is None
+    contact = graph.value(node, DCAT.contactPoint)
+    assert graph.value(contact, VCARD.fn) == Literal("Direction des routes")
+    assert graph.value(contact, VCARD.hasEmail) == URIRef("mailto:routes@example.org")
+
+    (publisher,) = graph.objects(node, DCT.publisher)
+    distributions = {
+        str(graph.value(d, DCT.identifier)): d
+        for d in graph.objects(node, DCAT.distribution)
+    }
+    if dataset_type in SCDL:
+        assert dataset["publisher_siret"] == COMMUNE
+        assert graph.value(publisher, FOAF.name) == Literal("Commune de Blois")
+        assert graph.value(publisher, DCT.identifier) == Literal(COMMUNE)
+        name, version = SCDL[dataset_type]
+        assert (dataset["scdl_schema"], dataset["scdl_schema_version"]) == (
+            name, version
+        )
+        valid, refused = dataset["resources"]
+        assert (valid["schema_name"], valid["schema_version"]) == (name, version)
+        assert not refused.get("schema_name")
+        assert list(graph.objects(distributions[valid["id"]], DCT.conformsTo)) == [
+            URIRef(f"https://schema.data.gouv.fr/schemas/{name}/{version}/schema.json")
+        ]
+        assert list(graph.objects(distributions[refused["id"]], DCT.conformsTo)) == []
+        for resource in (valid, refused):
+            distribution = distributions[resource["id"]]
+            assert resource["hash_algorithm"] == "sha256"
+            assert graph.value(
+                graph.value(distribution, SPDX.checksum), SPDX.checksumValue
+            ) == Literal(resource["hash"], datatype=XSD.hexBinary)
+            assert graph.value(distribution, DCAT.byteSize) == Literal(
+                resource["size"], datatype=XSD.nonNegativeInteger
+            )
+    else:
+        assert "publisher_siret" not in dataset
+        assert graph.value(publisher, FOAF.name) == Literal("Agglopolys")
+        assert graph.value(publisher, DCT.identifier) is None
+
+
+def test_declared_schema_of_a_dataset_file_is_passed_on(app):
+    # On a ``dataset``, schema_name/schema_version are what the file's
+    # provider declared; the catalogue says so, as the publisher does.
+    dataset = create_dataset("dataset")
+    sysadmin = factories.Sysadmin()
+    resource = call_action(
+        "resource_patch", {"user": sysadmin["name"]},
+        id=dataset["resources"][0]["id"], schema_name="scdl/subventions",
+        schema_version="2.1.1", validation_status="valid",
+    )
+    # Nobody but the portal sets a validation status.
+    assert "validation_status" not in resource
+
+    graph = parse(app.get(f"/dataset/{dataset['id']}.ttl"), "ttl")
+    node = dataset_node(graph, dataset["id"])
+    (distribution,) = graph.objects(node, DCAT.distribution)
+    assert list(graph.objects(distribution, DCT.conformsTo)) == [
+        URIRef("https://schema.data.gouv.fr/schemas/scdl/subventions/2.1.1/schema.json")
+    ]
+
+
+def test_a_subvention_file_waiting_for_its_check_is_not_declared(app):
+    # A linked CSV file is checked by a background job: until then it is
+    # pending and the catalogue claims nothing, whatever the client sent.
+    dataset = create_dataset("subvention", files=False)
+    sysadmin = factories.Sysadmin()
+    resource = call_action(
+        "resource_create", {"user": sysadmin["name"]}, package_id=dataset["id"],
+        name="Lien", url="http://test.ckan.net/files/subventions.csv", format="CSV",
+        schema_name="scdl/subventions", schema_version="2.1.1",
+    )
+    assert resource["validation_status"] == "pending"
+    assert not resource.get("schema_name")
+
+    graph = parse(app.get(f"/dataset/{dataset['id']}.ttl"), "ttl")
+    assert list(graph.triples((None, DCT.conformsTo, None))) == []

@@ -7,10 +7,11 @@ Nothing here touches the network, the database or CKAN's configuration.
 """
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
+
+from ckanext.loiretcher.dcat.fields import conformance, list_value
 
 __all__ = [
     "CHECKSUM_TYPES",
@@ -36,10 +37,6 @@ CHECKSUM_TYPES = frozenset(("sha1", "sha2", "sha256", "md5", "crc"))
 RESOURCE_TYPES = frozenset(("main", "documentation", "update", "api", "code", "other"))
 NOT_SPECIFIED = "notspecified"
 UNKNOWN_FREQUENCY = "unknown"
-
-# Validation states in which a file's declared schema is passed on; a file the
-# portal found invalid is published without it (data.gouv.fr would flag it).
-_SCHEMA_DECLARED_STATES = frozenset(("", "valid"))
 
 
 @dataclass(frozen=True)
@@ -90,7 +87,7 @@ def dataset_payload(
     end = _date(_get(package, "temporal_end"))
     if start or end:
         payload["temporal_coverage"] = {"start": start or end, "end": end or start}
-    zones = _list(_get(package, "spatial_zones"))
+    zones = list_value(_get(package, "spatial_zones"))
     if zones:
         payload["spatial"] = {"zones": zones}
     return payload
@@ -99,8 +96,9 @@ def dataset_payload(
 def resource_payload(
     resource: Mapping[str, Any], package: Mapping[str, Any] | None = None
 ) -> dict[str, Any]:
-    """The udata remote resource of a CKAN resource: it points to the portal's
-    URL, with its SCDL schema when the file declares one."""
+    """The udata remote resource of a CKAN resource of ``package``: it points
+    to the portal's URL, with its schema when the file may be said to follow
+    one (``dcat.fields.conformance``: on SCDL datasets, only valid files)."""
     url = _text(resource.get("url"))
     title = _text(resource.get("name")) or url.rsplit("/", 1)[-1] or url
     kind = _text(resource.get("resource_type"))
@@ -122,9 +120,12 @@ def resource_payload(
     algorithm = _text(resource.get("hash_algorithm")).lower().replace("-", "")
     if resource.get("hash") and algorithm in CHECKSUM_TYPES:
         payload["checksum"] = {"type": algorithm, "value": _text(resource["hash"])}
-    schema = _schema(resource, package or {})
-    if schema:
-        payload["schema"] = schema
+    declared = conformance(resource, package)
+    if declared:
+        name, version = declared
+        payload["schema"] = {"name": name, "version": version} if version else {
+            "name": name
+        }
     return payload
 
 
@@ -222,21 +223,6 @@ def _get(package: Mapping[str, Any], key: str) -> Any:
     return None
 
 
-def _schema(
-    resource: Mapping[str, Any], package: Mapping[str, Any]
-) -> dict[str, str] | None:
-    if _text(resource.get("validation_status")) not in _SCHEMA_DECLARED_STATES:
-        return None
-    name = _text(resource.get("schema_name"))
-    version = _text(resource.get("schema_version"))
-    if not name:
-        return None
-    schema = {"name": name}
-    if version:
-        schema["version"] = version
-    return schema
-
-
 def _tags(value: Any) -> list[str]:
     tags: list[str] = []
     for tag in value or []:
@@ -244,17 +230,6 @@ def _tags(value: Any) -> list[str]:
         if isinstance(name, str) and name.strip() and name.strip() not in tags:
             tags.append(name.strip())
     return tags
-
-
-def _list(value: Any) -> list[str]:
-    if isinstance(value, str):
-        try:
-            value = json.loads(value)
-        except ValueError:
-            value = [part.strip() for part in value.split(",")]
-    if not isinstance(value, list):
-        return []
-    return [item for item in value if isinstance(item, str) and item]
 
 
 def _date(value: Any) -> str | None:

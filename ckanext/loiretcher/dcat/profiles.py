@@ -32,12 +32,12 @@ from rdflib.term import Node
 from ckanext.loiretcher import config
 from ckanext.loiretcher import themes as themes_module
 from ckanext.loiretcher.dcat import vocabularies as voc
+from ckanext.loiretcher.dcat.fields import conformance, list_value
 
 __all__ = ["LoiretcherDCATAPProfile"]
 
 ADMS_PUBLISHER_TYPE = Namespace("http://purl.org/adms/publishertype/")
 SIRET_DIRECTORY = "https://annuaire-entreprises.data.gouv.fr/etablissement/"
-SCDL_TYPES = ("subvention", "deliberation", "budget")
 
 
 class LoiretcherDCATAPProfile(RDFProfile):
@@ -268,15 +268,13 @@ class LoiretcherDCATAPProfile(RDFProfile):
         resource_dict: dict[str, Any],
         distribution: Node,
     ) -> None:
-        # A file is declared conformant only once the portal has checked it.
-        if resource_dict.get("validation_status") != "valid":
+        # docs/fields.rst, Conformance: on SCDL datasets only the files the
+        # portal found valid; the publisher follows the same rule.
+        self._remove(distribution, DCT.conformsTo)
+        declared = conformance(resource_dict, dataset_dict)
+        if declared is None:
             return
-        name = resource_dict.get("schema_name") or self._value(
-            dataset_dict, "scdl_schema"
-        )
-        version = resource_dict.get("schema_version") or self._value(
-            dataset_dict, "scdl_schema_version"
-        )
+        name, version = declared
         url = voc.schema_url(name, version)
         if not url:
             return
@@ -303,9 +301,8 @@ class LoiretcherDCATAPProfile(RDFProfile):
         value = self._get_dataset_value(dataset_dict, key)
         return str(value) if value not in (None, "") else None
 
-    def _list(self, dataset_dict: dict[str, Any], key: str) -> Iterable[Any]:
-        value = self._get_dataset_value(dataset_dict, key)
-        return [item for item in self._read_list_value(value) if item]
+    def _list(self, dataset_dict: dict[str, Any], key: str) -> Iterable[str]:
+        return list_value(self._get_dataset_value(dataset_dict, key))
 
 
 def _int(value: Any) -> int | None:
