@@ -463,3 +463,21 @@ def test_a_subvention_file_waiting_for_its_check_is_not_declared(app):
 
     graph = parse(app.get(f"/dataset/{dataset['id']}.ttl"), "ttl")
     assert list(graph.triples((None, DCT.conformsTo, None))) == []
+
+
+@pytest.mark.ckan_config("ckanext.loiretcher.dcat.publisher_siret", DEFAULT_SIRET)
+def test_portal_siret_for_publishers_without_their_own(app):
+    organization = factories.Organization(title="Département de Loir-et-Cher")
+    dataset = create_dataset("dataset", owner_org=organization["id"])
+    scdl = create_dataset("subvention", publisher_siret=COMMUNE,
+                          publisher_name="Commune de Blois")
+
+    graph = parse(app.get("/catalog.ttl"), "ttl")
+    (publisher,) = graph.objects(dataset_node(graph, dataset["id"]), DCT.publisher)
+    assert publisher == URIRef(
+        f"https://annuaire-entreprises.data.gouv.fr/etablissement/{DEFAULT_SIRET}"
+    )
+    assert graph.value(publisher, DCT.identifier) == Literal(DEFAULT_SIRET)
+    # A dataset's own SIRET wins.
+    (other,) = graph.objects(dataset_node(graph, scdl["id"]), DCT.publisher)
+    assert graph.value(other, DCT.identifier) == Literal(COMMUNE)
