@@ -29,6 +29,7 @@ __all__ = [
     "DEFAULT_PAGE_SIZE",
     "DEFAULT_TIMEOUT",
     "Page",
+    "TranslatableError",
     "UdataAuthError",
     "UdataClient",
     "UdataConnectionError",
@@ -65,8 +66,8 @@ def N_(message: str) -> str:  # noqa: N802 - Babel's marker for deferred strings
     return message
 
 
-class UdataError(Exception):
-    """Something went wrong while talking to a udata instance."""
+class TranslatableError(Exception):
+    """An error whose message is a msgid plus parameters, translated when shown."""
 
     def __init__(self, template: str, **params: Any) -> None:
         self.template = template
@@ -77,6 +78,10 @@ class UdataError(Exception):
         """The message, translated by ``translate`` (e.g. ``tk._``) if given."""
         text = translate(self.template) if translate else self.template
         return text % self.params
+
+
+class UdataError(TranslatableError):
+    """Something went wrong while talking to a udata instance."""
 
 
 class UdataTimeoutError(UdataError):

@@ -12,9 +12,11 @@ import html
 import json
 import re
 import unicodedata
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
+
+from ckanext.loiretcher.datagouv.client import N_, TranslatableError
 
 __all__ = [
     "CORE_DATASET_FIELDS",
@@ -98,21 +100,8 @@ _SIRET = re.compile(r"^\d{14}$")
 _NAME_MAX = 100
 
 
-def N_(message: str) -> str:  # noqa: N802 - Babel's marker for deferred strings
-    return message
-
-
-class MappingError(ValueError):
+class MappingError(TranslatableError, ValueError):
     """A udata record that cannot become a CKAN dataset."""
-
-    def __init__(self, template: str, **params: Any) -> None:
-        self.template = template
-        self.params = params
-        super().__init__(template % params)
-
-    def message(self, translate: Callable[[str], str] | None = None) -> str:
-        text = translate(self.template) if translate else self.template
-        return text % self.params
 
 
 @dataclass(frozen=True)
