@@ -7,6 +7,7 @@ setup(
             ("**.py", "python", None),
             ("**.js", "javascript", None),
             ("**/templates/**.html", "ckan", None),
+            ("**/scdl_templates/**.html", "ckan", None),
         ],
     },
 )

@@ -5,8 +5,7 @@ Same run, same data: one database (``ckan_bench_render``, created with
 themes with resources. Two configurations are generated in ``bench/out/``
 (git-ignored) from ``test.ini``, which differ only in ``ckan.plugins``:
 
-* theme: ``activity loiretcher_theme loiretcher_schemas`` (the two plugins share
-  the templates directory, and the schemas' templates call its helpers)
+* theme: ``activity loiretcher_theme``
 * plain: ``activity`` (CKAN 2.12's classic templates, nothing of ours)
 
 The datasets are members of the theme groups (``init-themes`` syncs them), so
@@ -39,7 +38,7 @@ VENV_BIN = Path(sys.executable).parent
 DATABASE = "ckan_bench_render"
 DATASETS = 500
 PAGES = {"home": "/", "search": "/dataset/", "dataset": "/dataset/bench-dataset-0001"}
-PLUGINS = {"plain": "activity", "theme": "activity loiretcher_theme loiretcher_schemas"}
+PLUGINS = {"plain": "activity", "theme": "activity loiretcher_theme"}
 THEMES = [
     "economie-emploi", "transports-mobilite", "geographie-cadastre", "environnement",
     "culture-tourisme", "social-solidarites", "education-jeunesse",

@@ -58,3 +58,30 @@ def test_cli_group_is_registered(cli):
     result = cli.invoke(ckan, ["loiretcher", "--help"])
     assert result.exit_code == 0, result.output
     assert "Loir-et-Cher" in result.output
+
+
+@pytest.mark.usefixtures("with_plugins", "clean_db", "clean_index")
+@pytest.mark.ckan_config("ckan.plugins", "activity loiretcher_theme")
+def test_the_theme_works_without_the_schemas_plugin(app):
+    dataset = factories.Dataset(title="Routes départementales")
+    assert app.get("/").status_code == 200
+    response = app.get(f"/dataset/{dataset['name']}")
+    assert response.status_code == 200
+    assert "Routes départementales" in response.get_data(as_text=True)
+
+
+@pytest.mark.usefixtures("with_plugins", "clean_db", "clean_index")
+@pytest.mark.ckan_config(
+    "ckan.plugins", "activity scheming_datasets loiretcher_schemas"
+)
+def test_the_schemas_plugin_works_without_the_theme(app):
+    organization = factories.Organization()
+    dataset = call_action(
+        "package_create",
+        {"user": factories.Sysadmin()["name"]},
+        type="subvention", name="subventions-2025", title="Subventions 2025",
+        owner_org=organization["id"], year="2025",
+    )
+    response = app.get(f"/subvention/{dataset['name']}")
+    assert response.status_code == 200
+    assert "Subventions 2025" in response.get_data(as_text=True)

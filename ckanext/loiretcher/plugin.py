@@ -118,7 +118,10 @@ class LoiretcherSchemasPlugin(_Translation, p.SingletonPlugin):
     def update_config(self, config: Any) -> None:
         from ckanext.loiretcher import dataset_types
 
-        tk.add_template_directory(config, "templates")
+        # Its own folder, so that the theme works without this plugin and this
+        # plugin without the theme. Its name must not start with "templates":
+        # ckan_extends finds a template's folder by string prefix.
+        tk.add_template_directory(config, "scdl_templates")
         tk.add_resource("assets", "loiretcher")
         dataset_types.enable_licenses(config)
 
