@@ -26,7 +26,7 @@ def run(cli):
 
 def test_first_run_creates_the_groups_second_changes_nothing(cli):
     output = run(cli)
-    assert "10 created, 0 updated, 0 unchanged" in output
+    assert "10 créés, 0 mis à jour, 0 inchangés" in output
     groups = call_action("group_list", all_fields=True, include_extras=True)
     assert sorted(g["name"] for g in groups) == sorted(themes.theme_names())
     economy = next(g for g in groups if g["name"] == "economie-emploi")
@@ -41,7 +41,7 @@ def test_first_run_creates_the_groups_second_changes_nothing(cli):
     activities = model.Session.query(Activity).count()
 
     output = run(cli)
-    assert "0 created, 0 updated, 10 unchanged; 0 datasets" in output
+    assert "0 créés, 0 mis à jour, 10 inchangés ; 0 jeux de données" in output
     # Nothing was written: no "changed group" activity either.
     assert model.Session.query(Activity).count() == activities
 
@@ -54,7 +54,7 @@ def test_a_changed_or_deleted_group_is_put_back(cli):
     call_action("group_delete", context, id="subventions")
 
     output = run(cli)
-    assert "0 created, 2 updated, 8 unchanged" in output
+    assert "0 créés, 2 mis à jour, 8 inchangés" in output
     assert "environnement" in output and "subventions" in output
     assert call_action("group_show", id="environnement")["title"] == "Environnement"
     assert call_action("group_show", id="subventions")["state"] == "active"
@@ -78,12 +78,12 @@ def test_datasets_themed_before_the_groups_existed_join_them(cli):
     assert call_action("package_show", id=dataset["id"])["groups"] == []
 
     output = run(cli)
-    assert "1 datasets re-synced" in output or "1 jeux de données" in output
+    assert "1 jeux de données resynchronisés" in output
     shown = call_action("package_show", id=dataset["id"])
     assert [g["name"] for g in shown["groups"]] == ["culture-tourisme"]
     found = call_action("package_search", fq="groups:culture-tourisme")
     assert found["count"] == 1
-    assert "0 datasets re-synced" in run(cli)
+    assert "0 jeux de données resynchronisés" in run(cli)
 
 
 def test_an_organization_with_a_theme_name_is_a_clear_error(cli):

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import click
 
+from ckanext.loiretcher.cli_locale import portal_locale
 from ckanext.loiretcher.datagouv.cli import publish_datagouv as publish_command
 from ckanext.loiretcher.validation.cli import validate as validate_command
 
@@ -19,8 +20,14 @@ loiretcher.add_command(publish_command)
 
 
 @loiretcher.command("init-themes")
-def init_themes() -> None:
+@click.pass_context
+def init_themes(ctx: click.Context) -> None:
     """Create or update the departmental themes as CKAN groups (idempotent)."""
+    with portal_locale(ctx):
+        _init_themes()
+
+
+def _init_themes() -> None:
     import ckan.plugins.toolkit as tk
 
     from ckanext.loiretcher.theme_groups import init_theme_groups

@@ -1,24 +1,11 @@
 """``ckan loiretcher publish-datagouv``: push the portal's datasets to data.gouv.fr."""
 from __future__ import annotations
 
-import contextlib
-from collections.abc import Iterator
-
 import click
 
+from ckanext.loiretcher.cli_locale import portal_locale
+
 __all__ = ["publish_datagouv"]
-
-
-@contextlib.contextmanager
-def _portal_locale(ctx: click.Context) -> Iterator[None]:
-    """A request context of the portal, so that the plan and the errors are in
-    its default language (``ckan.locale_default``), as on its pages."""
-    app = ctx.find_root().meta.get("flask_app")
-    if app is None:
-        yield
-        return
-    with app.test_request_context():
-        yield
 
 
 @click.command("publish-datagouv")
@@ -44,7 +31,7 @@ def publish_datagouv(
 
     from ckanext.loiretcher.datagouv.publisher import PublishConfigError, from_config
 
-    with _portal_locale(ctx):
+    with portal_locale(ctx):
         try:
             report = from_config().run(list(datasets), dry_run=dry_run)
         except PublishConfigError as error:

@@ -14,23 +14,13 @@ from typing import Any
 
 import click
 
+from ckanext.loiretcher.cli_locale import portal_locale
 from ckanext.loiretcher.validation import SCHEMAS, ValidationUsageError, validate_file
 from ckanext.loiretcher.validation.messages import _
 
 __all__ = ["validate"]
 
 EXIT_VALID, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
-
-
-@contextlib.contextmanager
-def _translations(ctx: click.Context) -> Iterator[None]:
-    """A request context, so that messages follow the portal's locale."""
-    app = ctx.find_root().meta.get("flask_app")
-    if app is None:
-        yield
-        return
-    with app.test_request_context():
-        yield
 
 
 @contextlib.contextmanager
@@ -125,7 +115,7 @@ def validate(
     Exit code 0 when the file is valid, 1 when it is not, 2 when it cannot be
     validated (unknown schema, unreadable file, not a CSV).
     """
-    with _translations(ctx):
+    with portal_locale(ctx):
         try:
             with _progress_bar(path) as progress:
                 result = validate_file(
