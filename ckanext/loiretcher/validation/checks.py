@@ -138,28 +138,39 @@ class _Binding:
         return self.positions.get(name)
 
 
-def _siret(params: dict[str, Any], where: _Binding) -> RowRun | None:
-    column = params["column"]
-    index = where.at(column)
-    if index is None:
-        return None
-    cache: dict[str, str | None] = {}
+def _value_check(
+    code: str, problem_of: Callable[[str], str | None]
+) -> Callable[[dict[str, Any], _Binding], RowRun | None]:
+    """A check of one column's values, each judged alone by ``problem_of``."""
 
-    def run(cells, values, bad):
-        value = values[index]
-        if value is None or index in bad:
+    def bind(params: dict[str, Any], where: _Binding) -> RowRun | None:
+        column = params["column"]
+        index = where.at(column)
+        if index is None:
             return None
-        try:
-            problem = cache[value]
-        except KeyError:
-            if len(cache) > 4096:  # bounded: memory stays flat
-                cache.clear()
-            problem = cache[value] = siret_problem(value)
-        if problem is None:
-            return None
-        return [(column, "french-siret-value", value, problem)]
+        cache: dict[str, str | None] = {}
 
-    return run
+        def run(cells, values, bad):
+            value = values[index]
+            if value is None or index in bad:
+                return None
+            try:
+                problem = cache[value]
+            except KeyError:
+                if len(cache) > 4096:  # bounded: memory stays flat
+                    cache.clear()
+                problem = cache[value] = problem_of(value)
+            if problem is None:
+                return None
+            return [(column, code, value, problem)]
+
+        return run
+
+    return bind
+
+
+_siret = _value_check("french-siret-value", siret_problem)
+_actes = _value_check("nomenclature-actes-value", actes_problem)
 
 
 def _one_of_required(params: dict[str, Any], where: _Binding) -> RowRun | None:
@@ -180,30 +191,6 @@ def _one_of_required(params: dict[str, Any], where: _Binding) -> RowRun | None:
                 return None
         return [(field, "one-of-required", None,
                  m.one_of_required_message(column1, column2))]
-
-    return run
-
-
-def _actes(params: dict[str, Any], where: _Binding) -> RowRun | None:
-    column = params["column"]
-    index = where.at(column)
-    if index is None:
-        return None
-    cache: dict[str, str | None] = {}
-
-    def run(cells, values, bad):
-        value = values[index]
-        if value is None or index in bad:
-            return None
-        try:
-            problem = cache[value]
-        except KeyError:
-            if len(cache) > 4096:
-                cache.clear()
-            problem = cache[value] = actes_problem(value)
-        if problem is None:
-            return None
-        return [(column, "nomenclature-actes-value", value, problem)]
 
     return run
 
