@@ -10,6 +10,7 @@ import uuid
 from collections.abc import Iterator
 
 import pytest
+from bs4 import BeautifulSoup
 from ckan import model
 from ckan.lib import jobs, uploader
 from ckan.plugins import toolkit as tk
@@ -427,6 +428,16 @@ class TestResourcePage:
         assert "loiretcher-validation-valid" in body
         assert "fichier valide" in body
         assert "loiretcher-validation-errors" not in body
+
+    def test_the_dataset_page_says_which_files_are_valid(self, app, upload, dataset):
+        upload(subventions_csv())
+        upload(INVALID_SUBVENTIONS)
+        body = app.get(f"/subvention/{dataset['name']}").get_data(as_text=True)
+        items = BeautifulSoup(body, "html.parser").select("li.resource-item")
+        badges = [item.select_one(".loiretcher-validation-badge") for item in items]
+        assert len(items) == 2 and all(badges)
+        texts = sorted(" ".join(badge.get_text().split()) for badge in badges)
+        assert "fichier invalide" in texts[0] and "fichier valide" in texts[1]
 
     def test_invalid_file_shows_the_errors_in_a_table(self, app, upload, dataset):
         resource = upload(INVALID_SUBVENTIONS)
