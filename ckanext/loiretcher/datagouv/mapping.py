@@ -555,20 +555,21 @@ def _page_url(record: dict[str, Any], slug: str, base_url: str) -> str:
 
 def _datetime(value: Any, name: str, guid: str) -> str | None:
     """An ISO datetime as naive UTC (CKAN's convention), or None."""
-    if value in (None, ""):
-        return None
-    parsed = _parse_datetime(value)
+    parsed = _parsed_datetime(value, name, guid)
     if parsed is None:
-        raise MappingError(
-            N_("Dataset %(guid)s: invalid date in %(field)s: %(value)s."),
-            guid=guid, field=name, value=_show(value),
-        )
+        return None
     if parsed.tzinfo is not None:
         parsed = parsed.astimezone(dt.timezone.utc).replace(tzinfo=None)
     return parsed.isoformat()
 
 
 def _date(value: Any, name: str, guid: str) -> str | None:
+    parsed = _parsed_datetime(value, name, guid)
+    return None if parsed is None else parsed.date().isoformat()
+
+
+def _parsed_datetime(value: Any, name: str, guid: str) -> dt.datetime | None:
+    """None for an empty value; a MappingError for one that is not a date."""
     if value in (None, ""):
         return None
     parsed = _parse_datetime(value)
@@ -577,7 +578,7 @@ def _date(value: Any, name: str, guid: str) -> str | None:
             N_("Dataset %(guid)s: invalid date in %(field)s: %(value)s."),
             guid=guid, field=name, value=_show(value),
         )
-    return parsed.date().isoformat()
+    return parsed
 
 
 def _parse_datetime(value: Any) -> dt.datetime | None:
