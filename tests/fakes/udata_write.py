@@ -169,6 +169,17 @@ class FakeUdataWrite(FakeUdata):
             return FakeResponse(410, {"message": "Dataset has been deleted"})
         return record
 
+    def _writable(
+        self, request: FakeRequest, ident: str
+    ) -> dict[str, Any] | FakeResponse:
+        """The live dataset ``ident`` if the request's key may change it, else
+        the answer udata gives (404, 410, 401 or 403)."""
+        record = self._live(ident)
+        if isinstance(record, FakeResponse):
+            return record
+        denied = self._auth(request, (record.get("organization") or {}).get("id", ""))
+        return denied or record
+
     # -- dataset routes -----------------------------------------------------------
 
     def _create_dataset(self, request: FakeRequest) -> FakeResponse:
@@ -195,13 +206,9 @@ class FakeUdataWrite(FakeUdata):
         return FakeResponse(201, self.public(record))
 
     def _update_dataset(self, request: FakeRequest, ident: str) -> FakeResponse:
-        record = self._live(ident)
+        record = self._writable(request, ident)
         if isinstance(record, FakeResponse):
             return record
-        org = record.get("organization") or {}
-        denied = self._auth(request, org.get("id", ""))
-        if denied:
-            return denied
         data = request.json()
         errors = self._dataset_errors(data, creating=False)
         if errors:
@@ -214,24 +221,18 @@ class FakeUdataWrite(FakeUdata):
         return FakeResponse(200, self.public(record))
 
     def _delete_dataset(self, request: FakeRequest, ident: str) -> FakeResponse:
-        record = self._live(ident)
+        record = self._writable(request, ident)
         if isinstance(record, FakeResponse):
             return record
-        denied = self._auth(request, (record.get("organization") or {}).get("id", ""))
-        if denied:
-            return denied
         self.delete_dataset(record["id"])
         return FakeResponse(204, raw=b"")
 
     # -- resource routes -----------------------------------------------------------
 
     def _create_resource(self, request: FakeRequest, ident: str) -> FakeResponse:
-        record = self._live(ident)
+        record = self._writable(request, ident)
         if isinstance(record, FakeResponse):
             return record
-        denied = self._auth(request, (record.get("organization") or {}).get("id", ""))
-        if denied:
-            return denied
         data = request.json()
         errors = self._resource_errors(data)
         if errors:
@@ -278,12 +279,9 @@ class FakeUdataWrite(FakeUdata):
     def _resource(
         self, request: FakeRequest, ident: str, rid: str
     ) -> tuple[dict[str, Any], int] | FakeResponse:
-        record = self._live(ident)
+        record = self._writable(request, ident)
         if isinstance(record, FakeResponse):
             return record
-        denied = self._auth(request, (record.get("organization") or {}).get("id", ""))
-        if denied:
-            return denied
         for index, resource in enumerate(record["resources"]):
             if resource["id"] == rid:
                 return record, index
